@@ -1,0 +1,38 @@
+"""Shared facts about the book for the tests: where things are and how the test build runs."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+
+# The test build: warnings are errors (-W), nitpicky references (-n), report every
+# warning before failing (--keep-going), and re-read every page (--all) so that a cached
+# page cannot hide a warning.
+BUILD_ARGS = ["build", "-W", "-n", "--keep-going", "--all"]
+
+
+def jupyter_book(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("jupyter-book")
+    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True)
+
+
+def chapter_files() -> list[Path]:
+    """The numbered chapters, in table-of-contents order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [entry["file"] for part in toc["parts"] for entry in part["chapters"]]
+    return [ROOT / f"{f}.md" for f in files if re.match(r"chapters/\d\d-", f)]
+
+
+def chapter_title(path: Path) -> str:
+    match = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    assert match, f"{path.name} has no level-1 title"
+    return match.group(1).strip()
+
+
+def html_page(path: Path) -> Path:
+    return HTML / path.relative_to(ROOT).with_suffix(".html")
