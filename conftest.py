@@ -6,13 +6,14 @@ and handed to nbval, so ``pytest`` alone checks that every cell of every chapter
 Options (``--nbval-lax``, the kernel, the sanitizer) are set in ``pyproject.toml``.
 """
 
+import os
 from pathlib import Path
 
 import jupytext
 from nbval.plugin import IPyNbFile
 
 ROOT = Path(__file__).parent
-NOTEBOOK_DIR = ROOT / "_build" / "notebooks"
+NOTEBOOK_DIR = Path(os.environ.get("KC_BUILD_ROOT", ROOT)) / "_build" / "notebooks"
 
 
 def is_chapter_notebook(path: Path) -> bool:

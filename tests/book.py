@@ -1,5 +1,6 @@
 """Shared facts about the book for the tests: where things are and how the test build runs."""
 
+import os
 import re
 import subprocess
 import sys
@@ -8,12 +9,15 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
+# KC_BUILD_ROOT lets several checkouts or people test at once without sharing _build/.
+BUILD_ROOT = Path(os.environ.get("KC_BUILD_ROOT", ROOT)).resolve()
+HTML = BUILD_ROOT / "_build" / "html"
 
 # The test build: warnings are errors (-W), nitpicky references (-n), report every
 # warning before failing (--keep-going), and re-read every page (--all) so that a cached
 # page cannot hide a warning.
-BUILD_ARGS = ["build", "-W", "-n", "--keep-going", "--all"]
+STRICT_BUILD = ["build", "-W", "-n", "--keep-going", "--all"]
+OUTPUT_ARGS = ["--path-output", str(BUILD_ROOT)] if BUILD_ROOT != ROOT else []
 
 
 def jupyter_book(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

@@ -1,12 +1,12 @@
 import pytest
 
-from book import BUILD_ARGS, HTML, jupyter_book
+from book import HTML, OUTPUT_ARGS, STRICT_BUILD, jupyter_book
 
 
 @pytest.fixture(scope="session")
 def built_book():
     """Build the book once per test session with warnings as errors; return _build/html."""
-    result = jupyter_book(*BUILD_ARGS, ".")
+    result = jupyter_book(*STRICT_BUILD, *OUTPUT_ARGS, ".")
     assert result.returncode == 0, (
         "the book build failed or warned:\n" + result.stdout[-4000:] + result.stderr[-4000:])
     return HTML

@@ -5,7 +5,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
-from book import BUILD_ARGS, HTML, ROOT, chapter_files, chapter_title, html_page, jupyter_book
+from book import STRICT_BUILD, HTML, ROOT, chapter_files, chapter_title, html_page, jupyter_book
 
 CHAPTERS = chapter_files()
 
@@ -56,6 +56,6 @@ def test_a_raising_cell_fails_the_test_build(tmp_path):
     (tmp_path / "index.md").write_text(
         (ROOT / "chapters" / "01-kinetic-chain.md").read_text().split("\n---\n", 1)[0]
         + "\n---\n# Broken\n\n```{code-cell} ipython3\nraise RuntimeError('boom')\n```\n")
-    result = jupyter_book(*BUILD_ARGS, ".", cwd=tmp_path)
+    result = jupyter_book(*STRICT_BUILD, ".", cwd=tmp_path)
     assert result.returncode != 0
     assert "boom" in result.stdout + result.stderr
