@@ -446,12 +446,15 @@ def _closed_chain_from_eversion(eversion_rad, a, b, c):
     w_x = a * np.cos(tibial) - v * np.sin(tibial)
     w_y = b * np.cos(eversion_rad) + c * np.sin(eversion_rad)
     talar = np.arctan2(w_y, w_x) - np.arctan2(b, a)
-    # Rotation angle of R_x(e) R_y(t) R_z(q) = R_u(φ), from its trace; sign of the eversion.
+    # Angle of M = R_x(e) R_y(t) R_z(q) = R_u(φ): cos φ = (trace - 1)/2 and, since the axis
+    # is known, sin φ = u · vee((M - Mᵀ)/2); atan2 keeps small angles accurate.
     ce, se, ct, st, cq, sq = (np.cos(eversion_rad), np.sin(eversion_rad), np.cos(tibial),
                               np.sin(tibial), np.cos(talar), np.sin(talar))
-    trace = ct * cq + (ce * cq - se * st * sq) + ce * ct
-    angle = np.arccos(np.clip((trace - 1.0) / 2.0, -1.0, 1.0))
-    return tibial, talar, np.sign(eversion_rad) * angle
+    cos_angle = (ct * cq + (ce * cq - se * st * sq) + ce * ct - 1.0) / 2.0
+    sin_angle = (a * (se * cq + ce * st * sq + se * ct)
+                 + b * (st - se * sq + ce * st * cq)
+                 + c * (ce * sq + se * st * cq + ct * sq)) / 2.0
+    return tibial, talar, np.arctan2(sin_angle, cos_angle)
 
 
 def closed_chain_from_eversion(eversion_deg, inclination_deg=DEFAULT_INCLINATION_DEG,

@@ -38,6 +38,8 @@ def _as_float_array(name: str, value) -> np.ndarray:
 
 
 def _range_text(low: float, high: float, open_low: bool, open_high: bool, unit: str) -> str:
+    if np.isinf(high):
+        return f"greater than {low:g}{unit}" if open_low else f"at least {low:g}{unit}"
     if open_low and open_high:
         return f"strictly between {low:g}{unit} and {high:g}{unit}"
     if not open_low and not open_high:
