@@ -627,6 +627,10 @@ def _rotation_args(tibial_rotation_deg, femoral_rotation_deg):
                         *FEMORAL_ROTATION_RANGE_DEG))
 
 
+def _onset_arg(screw_home_onset_deg):
+    return check_angle("screw_home_onset_deg", screw_home_onset_deg, *SCREW_HOME_ONSET_RANGE_DEG)
+
+
 def tibiofemoral_rotation(tibial_rotation_deg, femoral_rotation_deg, knee_flexion_deg=None, *,
                           screw_home_onset_deg=DEFAULT_SCREW_HOME_ONSET_DEG):
     """Rotation of the tibia relative to the femur, internal positive (degrees).
@@ -636,9 +640,10 @@ def tibiofemoral_rotation(tibial_rotation_deg, femoral_rotation_deg, knee_flexio
     Tibia and femur rotating together leave it unchanged.
     """
     tibial, femoral = _rotation_args(tibial_rotation_deg, femoral_rotation_deg)
+    onset = _onset_arg(screw_home_onset_deg)
     relative = tibial - femoral
     if knee_flexion_deg is not None:
-        relative = relative + screw_home_rotation(knee_flexion_deg, onset_deg=screw_home_onset_deg)
+        relative = relative + screw_home_rotation(knee_flexion_deg, onset_deg=onset)
     return _scalar_or_array(relative)
 
 
@@ -682,8 +687,9 @@ def knee_state(tibial_rotation_deg, femoral_rotation_deg, knee_flexion_deg=0.0,
     follows, r_p, r_t, l_q, l_t = _geometry_args(patella_follows_femur, patella_offset_mm,
                                                  tubercle_offset_mm, quadriceps_length_mm,
                                                  tendon_length_mm)
-    screw_home = np.asarray(screw_home_rotation(flexion, onset_deg=screw_home_onset_deg))
-    locked = screw_home_rotation(0.0, onset_deg=screw_home_onset_deg)
+    onset = _onset_arg(screw_home_onset_deg)
+    screw_home = np.asarray(screw_home_rotation(flexion, onset_deg=onset))
+    locked = screw_home_rotation(0.0, onset_deg=onset)
     femur, tibia_from_extension = np.deg2rad(femoral), np.deg2rad(tibial + screw_home - locked)
     asis_x = l_q * np.tan(np.deg2rad(baseline))
     patella_x = -r_p * np.sin(follows * femur)
