@@ -138,6 +138,10 @@ COLLINS2008_PARTICIPANTS = Sourced(179, "people", "Collins2008", VERIFIED,
 COLLINS2008_SHORT_TERM_RR = Sourced(1.48, "RR", "Collins2008", PARTLY,
                                     "global improvement at 6 weeks (not at 52 weeks), "
                                     "via a Cochrane summary")
+COLLINS2008_SHORT_TERM_WEEKS = Sourced(6, "weeks", "Collins2008", VERIFIED,
+                                       "orthoses better than flat inserts for global improvement")
+COLLINS2008_LONG_TERM_WEEKS = Sourced(52, "weeks", "Collins2008", VERIFIED,
+                                      "no longer better than flat inserts")
 
 
 def all_sourced() -> dict[str, Sourced]:
