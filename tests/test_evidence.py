@@ -49,6 +49,8 @@ FACTS = {
     "BENNELL2011_WEDGE_MONTHS": (12, None, None, None, "Bennell2011", V),
     "COLLINS2008_PARTICIPANTS": (179, None, 18, 40, "Collins2008", V),
     "COLLINS2008_SHORT_TERM_RR": (1.48, None, None, None, "Collins2008", P),
+    "COLLINS2008_SHORT_TERM_WEEKS": (6, None, None, None, "Collins2008", V),
+    "COLLINS2008_LONG_TERM_WEEKS": (52, None, None, None, "Collins2008", V),
 }
 # Sinclair2017, running at 4 m/s: peak eversion and tibial internal-rotation range (degrees).
 SINCLAIR = {"shod": (12.4, 7.5), "medial_orthosis": (10.8, 5.0), "lateral_wedge": (14.1, 6.1)}
