@@ -12,7 +12,9 @@ tissue. Real coupling between foot and leg varies between people and through the
 phase and is "far more complex" than a mitered hinge (Stacoff2000). The measured numbers
 the book sets beside the model live in :mod:`widgets.evidence`. Numbers in this module are
 either from ``evidence`` (axis defaults, Sinclair2017 presets, Q-angle, screw-home) or are
-**illustrative** model choices, all named ``ILLUSTRATIVE_...`` or listed below.
+**illustrative** model choices, all named ``ILLUSTRATIVE_...`` or listed below. The
+``..._RANGE`` constants are the model's valid input ranges (slider bounds), not anatomical
+claims; a comment beside each says why it was chosen.
 
 1. Frame and sign conventions (right foot, right leg)
 =====================================================
