@@ -49,7 +49,7 @@ def _angle_arc(ax, origin, angle_deg, colour, radius, name):
 
 
 def axis_geometry_figure() -> Figure:
-    """Side view (inclination α) and top view (medial deviation β) of two subtalar axes."""
+    """Side view (true inclination α) and top view (medial deviation β) of two subtalar axes."""
     fig, (side, top) = plt.subplots(1, 2, figsize=(style.FIGSIZE_WIDE[0], 3.4))
     axes = [(TEXTBOOK_AXIS_DEG, style.IDEAL, "textbook"), (OPENSIM_AXIS_DEG, style.FOOT, "OpenSim")]
     for view, outline, origin in ((side, _FOOT_SIDE, _AXIS_ORIGIN_SIDE),
@@ -63,14 +63,17 @@ def axis_geometry_figure() -> Figure:
         view.spines[:].set_visible(False)
     for (inclination, deviation), colour, name in axes:
         u = km.subtalar_axis(inclination, deviation)  # x anterior, y up, z lateral
-        _axis_line(side, _AXIS_ORIGIN_SIDE, (u[0], u[1]), colour, f"{name} {inclination:.1f}°")
+        # Side panel: the axis in its own vertical plane (horizontal length against height),
+        # which shows the true inclination; a sagittal projection would look steeper.
+        _axis_line(side, _AXIS_ORIGIN_SIDE, (np.hypot(u[0], u[2]), u[1]), colour,
+                   f"{name} {inclination:.1f}°")
         # Seen from above with medial drawn upwards: (x, -z).
         _axis_line(top, _AXIS_ORIGIN_TOP, (u[0], -u[2]), colour, f"{name} {deviation:.1f}°")
     _angle_arc(side, _AXIS_ORIGIN_SIDE, TEXTBOOK_AXIS_DEG[0], style.IDEAL, 0.9, "α")
     _angle_arc(top, _AXIS_ORIGIN_TOP, TEXTBOOK_AXIS_DEG[1], style.IDEAL, 1.5, "β")
     side.set_ylim(-0.4, 2.1)
     top.set_ylim(-0.8, 1.3)
-    side.set_title("From the side (anterior →, up ↑)", fontsize=10)
+    side.set_title("From the side, in the axis's vertical plane", fontsize=10)
     top.set_title("From above (anterior →, medial ↑)", fontsize=10)
     fig.tight_layout()
     return fig
