@@ -1,30 +1,39 @@
 """Run every chapter notebook under nbval.
 
-The chapters are MyST Markdown notebooks; nbval reads only ``.ipynb``. Each chapter with a
-jupytext header is converted with jupytext into ``_build/notebooks/`` (never kept in git)
-and handed to nbval, so ``pytest`` alone checks that every cell of every chapter runs.
+The chapters are MyST Markdown notebooks and nbval reads only ``.ipynb``. Instead of
+writing converted copies, each chapter with a jupytext header is handed to nbval's own
+collector, which reads it through jupytext; so ``pytest`` (or ``pytest chapters/03-...md``)
+runs every cell of every chapter, in the chapter's folder as the book build does.
 Options (``--nbval-lax``, the kernel, the sanitizer) are set in ``pyproject.toml``.
 """
 
-import os
 from pathlib import Path
+from unittest import mock
 
 import jupytext
+import nbval.plugin
 from nbval.plugin import IPyNbFile
 
-ROOT = Path(__file__).parent
-NOTEBOOK_DIR = Path(os.environ.get("KC_BUILD_ROOT", ROOT)) / "_build" / "notebooks"
+CHAPTERS = Path(__file__).parent / "chapters"
 
 
 def is_chapter_notebook(path: Path) -> bool:
-    return (path.suffix == ".md" and path.parent == ROOT / "chapters"
+    return (path.suffix == ".md" and path.parent == CHAPTERS
             and "jupytext:" in path.read_text(encoding="utf-8").split("\n---", 1)[0])
 
 
+class MystNotebook(IPyNbFile):
+    """nbval's notebook collector, reading the MyST source with jupytext."""
+
+    def collect(self):
+        def read(path, as_version=4):
+            return jupytext.read(path, as_version=as_version)
+
+        with mock.patch.object(nbval.plugin.nbformat, "read", read):
+            yield from super().collect()
+
+
 def pytest_collect_file(file_path: Path, parent):
-    if not is_chapter_notebook(file_path):
-        return None
-    NOTEBOOK_DIR.mkdir(parents=True, exist_ok=True)
-    notebook = NOTEBOOK_DIR / file_path.with_suffix(".ipynb").name
-    jupytext.write(jupytext.read(file_path), notebook)
-    return IPyNbFile.from_parent(parent, path=notebook)
+    if is_chapter_notebook(file_path):
+        return MystNotebook.from_parent(parent, path=file_path)
+    return None
