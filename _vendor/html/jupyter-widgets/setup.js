@@ -1,0 +1,32 @@
+// Our own glue (not from npm): loaded after require.js and before embed-amd.js on every
+// page that shows widgets. Three fixes, each found by tests/test_browser.py:
+(function () {
+  // 1. The html-manager bundle finds its font files beside its AMD modules
+  //    ("@jupyter-widgets/base", ...), which require.js would place beside each page (404
+  //    in chapters/). Map those ids to the folder this script was served from.
+  var here = document.currentScript.src.replace(/\/[^\/]*$/, "");
+  require.config({ paths: { "@jupyter-widgets": here } });
+
+  // 2. The theme's Font Awesome script swaps every <i class="fa ..."> for an <svg>; the
+  //    Play widget then finds no <i> to switch between play and pause and throws. "nest"
+  //    keeps the <i> and puts the svg inside it.
+  window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, { autoReplaceSvg: "nest" });
+
+  // 3. The widgets typeset their labels with the MathJax 2 call MathJax.Hub.Queue; the
+  //    book loads MathJax 3 (deferred, so it exists by DOMContentLoaded). Translate the call.
+  document.addEventListener("DOMContentLoaded", function () {
+    var mathjax = window.MathJax;
+    if (mathjax && !mathjax.Hub) {
+      mathjax.Hub = {
+        Queue: function (job) {
+          var element = job && job[2];
+          if (mathjax.typesetPromise && mathjax.startup && mathjax.startup.promise) {
+            mathjax.startup.promise.then(function () {
+              return mathjax.typesetPromise(element ? [element] : undefined);
+            });
+          }
+        }
+      };
+    }
+  });
+})();

@@ -1,0 +1,209 @@
+"""Shared machinery of the demonstrations: one drawing path, three ways to show it.
+
+Each demonstration is a figure built once with its artists, plus an ``update(**params)``
+method that changes those artists (``set_data``, bar heights, text). This module turns
+such a figure into
+
+- a PNG (:func:`figure_png`), for the live widget and for the precomputed frames;
+- a live ipywidgets demo (:class:`LiveDemo`): controls whose every change calls
+  ``update`` and swaps the PNG of one ``ipywidgets.Image``;
+- a kernel-free fallback for the static HTML book (:func:`frame_explorer`): precomputed
+  frames in nested ``ipywidgets.Stack`` s whose ``selected_index`` is ``jslink``-ed to
+  selection sliders (and optionally a ``Play`` button), so the browser alone switches
+  frames. Frames are palette PNGs, to keep each chapter page small.
+
+The JavaScript that renders widgets in the static book is vendored in ``_vendor/html``.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import ipywidgets as ipw
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+
+from .style import DPI_STATIC_FRAMES
+
+DPI_LIVE = 90
+# A palette of 96 colours keeps line drawings sharp and makes each frame about 2-3x smaller.
+FRAME_COLOURS = 96
+
+
+def figure_png(fig: Figure, dpi: float = DPI_LIVE, colours: int | None = None) -> bytes:
+    """Render ``fig`` to PNG bytes; with ``colours``, quantize to a palette (smaller files)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    if colours is None:
+        return buffer.getvalue()
+    image = PILImage.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    small = io.BytesIO()
+    image.quantize(colours, method=PILImage.Quantize.MEDIANCUT).save(small, format="png",
+                                                                      optimize=True)
+    return small.getvalue()
+
+
+class DemoFigure:
+    """Base class of the demonstrations' figures: build artists once, then ``update``.
+
+    Subclasses create ``self.fig`` and its artists in ``__init__`` and implement
+    ``update(**params)``, which must only change existing artists. ``params`` holds the
+    values last drawn, so tests can compare the drawing with the model.
+    """
+
+    fig: Figure
+    params: dict
+
+    def update(self, **params) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def png(self, dpi: float = DPI_LIVE, colours: int | None = None) -> bytes:
+        return figure_png(self.fig, dpi=dpi, colours=colours)
+
+
+class LiveDemo:
+    """Controls plus one image of a :class:`DemoFigure`, redrawn on every control change.
+
+    ``controls`` maps each parameter name of ``figure.update`` to an ipywidgets control.
+    Display the object itself in a notebook (it shows ``self.widget``).
+    """
+
+    def __init__(self, figure: DemoFigure, controls: Mapping[str, ipw.ValueWidget],
+                 layout: Callable[[list, ipw.Image], ipw.Widget] | None = None):
+        self.figure = figure
+        self.controls = dict(controls)
+        self.image = ipw.Image(format="png", layout=ipw.Layout(max_width="100%", height="auto"))
+        self.redraw()
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        boxes = list(self.controls.values())
+        self.widget = layout(boxes, self.image) if layout else ipw.VBox(
+            [ipw.HBox(boxes, layout=ipw.Layout(flex_flow="row wrap")), self.image])
+
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def redraw(self) -> None:
+        self.figure.update(**self.values())
+        self.image.value = self.figure.png()
+
+    def _on_change(self, _change) -> None:
+        self.redraw()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def slider(description: str, bounds: tuple[float, float], value: float, step: float = 1.0,
+           unit: str = "°") -> ipw.FloatSlider:
+    """A float slider over a model range, wide enough for its label, updating on release."""
+    low, high = bounds
+    return ipw.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                           readout_format=".0f" if step >= 1 else ".2f",
+                           continuous_update=False, style={"description_width": "initial"},
+                           layout=ipw.Layout(width="min(100%, 22rem)"),
+                           tooltip=f"{description} ({unit})")
+
+
+# --- Kernel-free fallback: precomputed frames switched by jslink -------------------------
+
+@dataclass(frozen=True)
+class FrameAxis:
+    """One slider of a frame explorer: its label and the parameter values it steps through."""
+
+    description: str
+    values: Sequence[float]
+    unit: str = "°"
+    initial: float | str | None = None
+    label_format: str = "{:.0f}"
+    labels_override: Sequence[str] | None = None  # for values that are names, not numbers
+
+    def labels(self) -> list[str]:
+        if self.labels_override is not None:
+            return list(self.labels_override)
+        return [self.label_format.format(v) + self.unit for v in self.values]
+
+    def initial_index(self) -> int:
+        if self.initial is None:
+            return len(self.values) // 2
+        if self.initial in self.values:
+            return list(self.values).index(self.initial)
+        return min(range(len(self.values)), key=lambda i: abs(self.values[i] - self.initial))
+
+
+class FrameExplorer:
+    """Precomputed frames on a grid of parameters, switched in the browser with no kernel.
+
+    Frame ``frames[(i, j, ...)]`` is the PNG for ``axes[0].values[i]``, ``axes[1].values[j]``...
+    Nested Stacks: the outer one is indexed by the first slider; each of its children is a
+    Stack indexed by the next slider, down to one ``Image`` per grid point. Every Stack's
+    ``selected_index`` is ``jslink``-ed to its slider's ``index``, so only the browser is
+    needed to move through the grid.
+    """
+
+    def __init__(self, render: Callable[..., bytes], axes: Mapping[str, FrameAxis],
+                 caption: str = "", play: str | None = None, name: str = ""):
+        self.axes = dict(axes)
+        names = list(self.axes)
+        grids = [range(len(a.values)) for a in self.axes.values()]
+        self.frames: dict[tuple[int, ...], bytes] = {
+            index: render(**{n: self.axes[n].values[i] for n, i in zip(names, index)})
+            for index in itertools.product(*grids)}
+        self.sliders = {
+            name: ipw.SelectionSlider(
+                options=axis.labels(), index=axis.initial_index(), description=axis.description,
+                continuous_update=True, style={"description_width": "initial"},
+                layout=ipw.Layout(width="min(100%, 26rem)"))
+            for name, axis in self.axes.items()}
+        self.links: list[ipw.Link] = []
+        self.images: list[ipw.Image] = []
+        self.stack = self._stack(names, ())
+        rows: list[ipw.Widget] = list(self.sliders.values())
+        self.play = None
+        if play is not None:  # a play button that steps one slider, also with no kernel
+            target = self.sliders[play]
+            self.play = ipw.Play(value=target.index, min=0, max=len(self.axes[play].values) - 1,
+                                 interval=600, description="Play")
+            self.links.append(ipw.jslink((self.play, "value"), (target, "index")))
+            rows[list(self.sliders).index(play)] = ipw.HBox([target, self.play])
+        controls = ipw.VBox(rows)
+        parts = [controls, self.stack]
+        if caption:
+            parts.append(ipw.HTML(f"<small>{caption}</small>"))
+        self.widget = ipw.VBox(parts)
+        if name:  # a CSS class, so the page and its tests can find this demo
+            self.widget.add_class(f"kc-demo-{name}")
+
+    def _stack(self, names: list[str], prefix: tuple[int, ...]) -> ipw.Widget:
+        if not names:
+            image = ipw.Image(value=self.frames[prefix], format="png",
+                              layout=ipw.Layout(max_width="100%", height="auto"))
+            self.images.append(image)
+            return image
+        name, rest = names[0], names[1:]
+        children = [self._stack(rest, prefix + (i,)) for i in range(len(self.axes[name].values))]
+        stack = ipw.Stack(children, selected_index=self.sliders[name].index)
+        self.links.append(ipw.jslink((self.sliders[name], "index"), (stack, "selected_index")))
+        return stack
+
+    def total_bytes(self) -> int:
+        return sum(len(png) for png in self.frames.values())
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def frame_explorer(figure: DemoFigure, axes: Mapping[str, FrameAxis], fixed: Mapping | None = None,
+                   dpi: float = DPI_STATIC_FRAMES, caption: str = "",
+                   play: str | None = None, name: str = "") -> FrameExplorer:
+    """Frames of ``figure`` over the grid ``axes`` (other parameters held at ``fixed``)."""
+    fixed = dict(fixed or {})
+
+    def render(**grid_values) -> bytes:
+        figure.update(**{**fixed, **grid_values})
+        return figure.png(dpi=dpi, colours=FRAME_COLOURS)
+
+    return FrameExplorer(render, axes, caption=caption, play=play, name=name)
