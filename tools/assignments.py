@@ -1,0 +1,271 @@
+"""Student and instructor notebooks from the chapters (``make assignments``).
+
+A chapter is a MyST Markdown notebook. jupytext reads it into cells; the exercise and solution
+directives (sphinx-exercise, see "Writing a chapter" in README.md) are found with the same
+Markdown parser that MyST uses, so nothing is copied by hand and a chapter can grow freely.
+
+* The **student notebook** keeps every exercise, drops every ``{solution}`` directive and
+  everything between ``{solution-start}`` and ``{solution-end}`` (text and code cells), puts
+  one stub cell that raises ``NotImplementedError`` (tagged ``raises-exception``) where a
+  solution had code, and has no outputs.
+* The **instructor notebook** is the whole chapter, executed. The executed copy that the book
+  build (myst-nb) leaves in ``_build/jupyter_execute/`` is reused when its code cells are the
+  chapter's current ones; otherwise the chapter is executed here with nbclient.
+
+Run ``python -m tools.assignments`` (what ``make assignments`` does) to write
+``_build/assignments/{student,instructor}/NN-name.ipynb`` and a zip of each set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import re
+import sys
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import nbformat
+import yaml
+from markdown_it.renderer import RendererHTML
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+STUB_TAG = "raises-exception"
+SETS = ("student", "instructor")
+
+_MARKDOWN = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
+_LABEL_OPTION = re.compile(r"^:label:\s*(\S+)", re.MULTILINE)
+
+
+@dataclass
+class Exercise:
+    label: str
+    statement: str  # body of an {exercise} without options; empty for {exercise-start}
+    solution_text: list[str] = field(default_factory=list)  # Markdown inside the solution
+    solution_code: list[str] = field(default_factory=list)  # code cells inside the solution
+
+    @property
+    def has_code(self) -> bool:
+        return bool(self.solution_code)
+
+
+@dataclass
+class Split:
+    """A chapter taken apart: the student notebook and what was removed from it."""
+    student: nbformat.NotebookNode
+    exercises: dict[str, Exercise]
+
+
+@dataclass
+class _Fence:
+    name: str       # directive name, e.g. "solution-start"
+    argument: str   # e.g. the exercise label of a solution
+    body: str
+    start: int      # first line (0-based) of the fence in the cell
+    end: int        # line after the closing fence
+
+
+def _directive_fences(markdown: str) -> list[_Fence]:
+    """The top-level MyST directives (``` or ::: fences) of one Markdown cell."""
+    fences = []
+    for token in _MARKDOWN.parse(markdown):
+        match = re.match(r"\{([\w-]+)\}\s*(.*)", token.info.strip())
+        if token.type in ("fence", "colon_fence") and token.level == 0 and match:
+            fences.append(_Fence(match[1], match[2].strip(), token.content,
+                                 token.map[0], token.map[1]))
+    return fences
+
+
+def _statement(body: str) -> str:
+    """A directive body without its ``:option:`` lines."""
+    return "\n".join(line for line in body.splitlines()
+                     if not re.match(r"^:[\w-]+:", line)).strip()
+
+
+def stub_cell(label: str) -> nbformat.NotebookNode:
+    source = (f"# Exercise {label}: write your solution here, then delete the line below.\n"
+              f'raise NotImplementedError("exercise {label} is not solved yet")')
+    return nbformat.v4.new_code_cell(source, metadata={"tags": [STUB_TAG]})
+
+
+def split_chapter(notebook: nbformat.NotebookNode, name: str = "chapter") -> Split:
+    """Take the solutions out of a chapter notebook (as read by jupytext).
+
+    Raises ValueError on a solution without an exercise or an unclosed solution block, so a
+    typo in a chapter cannot leak a solution into the student notebook.
+    """
+    exercises: dict[str, Exercise] = {}
+    cells = []
+    open_solution: Exercise | None = None  # inside {solution-start} ... {solution-end}
+    stub_placed = False
+
+    def solution_for(fence: _Fence) -> Exercise:
+        if fence.argument not in exercises:
+            raise ValueError(f"{name}: {{{fence.name}}} {fence.argument!r} follows no exercise")
+        return exercises[fence.argument]
+
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            if open_solution is None:
+                kept = copy.deepcopy(cell)
+                kept.outputs, kept.execution_count = [], None
+                cells.append(kept)
+            else:
+                open_solution.solution_code.append(cell.source)
+                if not stub_placed:
+                    cells.append(stub_cell(open_solution.label))
+                    stub_placed = True
+            continue
+        if cell.cell_type != "markdown":
+            cells.append(copy.deepcopy(cell))
+            continue
+
+        lines = cell.source.splitlines(keepends=True)
+        kept_lines: list[str] = []
+        position = 0
+        for fence in _directive_fences(cell.source):
+            if open_solution is not None:
+                if fence.name == "solution-end":
+                    open_solution.solution_text.append("".join(lines[position:fence.start]))
+                    open_solution, position = None, fence.end
+                continue
+            kept_lines += lines[position:fence.start]
+            position = fence.start
+            if fence.name in ("exercise", "exercise-start"):
+                label = _LABEL_OPTION.search(fence.body)
+                if not label:
+                    raise ValueError(f"{name}: an {{{fence.name}}} has no :label:")
+                exercises[label[1]] = Exercise(label[1], _statement(fence.body))
+            elif fence.name == "solution":
+                solution_for(fence).solution_text.append(_statement(fence.body))
+                position = fence.end
+            elif fence.name == "solution-start":
+                open_solution, stub_placed = solution_for(fence), False
+                position = fence.end
+            elif fence.name == "solution-end":
+                raise ValueError(f"{name}: {{solution-end}} without {{solution-start}}")
+        if open_solution is None:
+            kept_lines += lines[position:]
+        else:
+            open_solution.solution_text.append("".join(lines[position:]))
+        text = re.sub(r"\n{3,}", "\n\n", "".join(kept_lines)).strip()
+        if text:
+            cells.append(nbformat.v4.new_markdown_cell(text, metadata=copy.deepcopy(cell.metadata)))
+
+    if open_solution is not None:
+        raise ValueError(f"{name}: {{solution-start}} {open_solution.label} is never closed")
+
+    student = nbformat.v4.new_notebook(cells=cells, metadata=_plain_metadata(notebook))
+    return Split(student, exercises)
+
+
+def _plain_metadata(notebook: nbformat.NotebookNode) -> dict:
+    """Notebook metadata without jupytext's (the .ipynb is not paired with a text file)."""
+    return {key: copy.deepcopy(value) for key, value in notebook.metadata.items()
+            if key not in ("jupytext", "source_map")}
+
+
+def read_chapter(path: Path) -> nbformat.NotebookNode:
+    return jupytext.read(path)
+
+
+def student_notebook(path: Path) -> nbformat.NotebookNode:
+    return split_chapter(read_chapter(path), path.name).student
+
+
+def _code_sources(notebook: nbformat.NotebookNode) -> list[str]:
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def instructor_notebook(path: Path, executed_dir: Path | None = None,
+                        timeout: int = 120) -> tuple[nbformat.NotebookNode, str]:
+    """The chapter with its solutions, executed; also says where the outputs came from.
+
+    ``executed_dir`` is myst-nb's ``_build/jupyter_execute/<folder>``; its copy is used only if
+    its code cells are exactly the chapter's, so a stale book build is never handed out.
+    """
+    chapter = read_chapter(path)
+    if executed_dir is not None:
+        executed_path = executed_dir / path.with_suffix(".ipynb").name
+        if executed_path.exists():
+            executed = nbformat.read(executed_path, as_version=4)
+            if _code_sources(executed) == _code_sources(chapter):
+                executed.metadata = _plain_metadata(executed)
+                return executed, "book build"
+    notebook = copy.deepcopy(chapter)
+    notebook.metadata = _plain_metadata(chapter)
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return notebook, "nbclient"
+
+
+def chapter_paths() -> list[Path]:
+    """Every notebook page of the table of contents, in order (chapters with a jupytext header)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [ROOT / f"{entry['file']}.md" for part in toc["parts"] for entry in part["chapters"]]
+    return [path for path in files if path.exists() and is_notebook_page(path)]
+
+
+def is_notebook_page(path: Path) -> bool:
+    return "jupytext:" in path.read_text(encoding="utf-8").split("\n---", 1)[0]
+
+
+def write_sets(chapters: list[Path], out_dir: Path, executed_root: Path | None,
+               book_root: Path = ROOT) -> list[dict]:
+    """Write both notebooks of each chapter and a zip of each set; return one row per chapter.
+
+    ``executed_root`` is myst-nb's ``_build/jupyter_execute`` of the book in ``book_root``.
+    """
+    rows = []
+    for kind in SETS:
+        (out_dir / kind).mkdir(parents=True, exist_ok=True)
+    for path in chapters:
+        started = time.perf_counter()
+        split = split_chapter(read_chapter(path), path.name)
+        executed_dir = None
+        if executed_root is not None and path.is_relative_to(book_root):
+            executed_dir = executed_root / path.parent.relative_to(book_root)
+        instructor, origin = instructor_notebook(path, executed_dir)
+        filename = path.with_suffix(".ipynb").name
+        nbformat.write(split.student, out_dir / "student" / filename)
+        nbformat.write(instructor, out_dir / "instructor" / filename)
+        rows.append({"chapter": path.stem, "exercises": len(split.exercises),
+                     "with_code": sum(e.has_code for e in split.exercises.values()),
+                     "instructor_from": origin, "seconds": time.perf_counter() - started})
+    for kind in SETS:
+        with zipfile.ZipFile(out_dir / f"{kind}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in chapters:
+                filename = path.with_suffix(".ipynb").name
+                archive.write(out_dir / kind / filename, f"kinetic-chain-{kind}/{filename}")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("chapters", nargs="*", type=Path,
+                        help="chapter files (default: every notebook page in _toc.yml)")
+    parser.add_argument("--build-root", type=Path,
+                        default=Path(os.environ.get("KC_BUILD_ROOT", ROOT)),
+                        help="folder holding _build/ (default: $KC_BUILD_ROOT or the repository)")
+    args = parser.parse_args(argv)
+    build = args.build_root.resolve() / "_build"
+    chapters = [path.resolve() for path in args.chapters] or chapter_paths()
+    started = time.perf_counter()
+    rows = write_sets(chapters, build / "assignments", build / "jupyter_execute")
+    for row in rows:
+        print(f"{row['chapter']:32} {row['exercises']:2} exercises ({row['with_code']} with code)"
+              f"  instructor from {row['instructor_from']:10} {row['seconds']:5.1f} s")
+    print(f"wrote {build / 'assignments'} (student/, instructor/, student.zip, instructor.zip)"
+          f" in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
