@@ -120,3 +120,17 @@ def test_chapter_5_states_sinclair_exactly():
                f"{condition.tibial_rotation_range_deg}°" in text
     assert f"{ev.SINCLAIR2017_PARTICIPANTS.value} men running at" in text
     assert f"{ev.SINCLAIR2017_SPEED.value:.0f} m/s" in text
+
+
+def test_chapter_4_states_knee_numbers_as_cited():
+    text = " ".join(chapter("04-ankle-to-knee.md").split())  # ignore line breaks
+    women = ev.Q_ANGLE_WOMEN_DEG
+    assert f"about {ev.Q_ANGLE_MEN_DEG.value:.0f}° in men" in text
+    assert f"about {women.low:.0f}–{women.high:.0f}° in women" in text
+    assert f"{ev.Q_ANGLE_ASYMMETRY.value:.0f}% of people had a left–right difference of " \
+           f"{ev.Q_ANGLE_ASYMMETRY.low:.0f}° or more" in text
+    assert f"{ev.SOUZA2010_PER_GROUP.value} women with patellofemoral pain and " \
+           f"{ev.SOUZA2010_PER_GROUP.value} pain-free" in text
+    # The screw-home value is textbook knowledge: stated as approximate and without a citation.
+    assert f"about {ev.SCREW_HOME_ROTATION_DEG.value:.0f}° of rotation over roughly the last " \
+           f"{ev.SCREW_HOME_ROTATION_DEG.low:.0f}–{ev.SCREW_HOME_ROTATION_DEG.high:.0f}°" in text
