@@ -121,7 +121,9 @@ def knee_relative_rotation_figure(max_eversion_deg: float = 12.0) -> Figure:
     eversion = np.linspace(0.0, max_eversion_deg, 61)
     tibial = km.tibial_rotation_from_eversion(eversion)
     fig, ax = plt.subplots(figsize=style.FIGSIZE_WIDE)
-    ax.plot(eversion, tibial, color=style.TIBIA, lw=2.5, label="tibia (relative to the ground)")
+    # Wide and pale, so the "femur still" line drawn on top of it stays visible.
+    ax.plot(eversion, tibial, color=style.TIBIA, lw=7, alpha=0.4,
+            label="tibia (relative to the ground)")
     for share, dash in ((0.0, "-"), (0.5, "--"), (1.0, ":")):
         relative = km.tibiofemoral_rotation(tibial, share * tibial)
         ax.plot(eversion, relative, color=style.KNEE, ls=dash, lw=1.8,
@@ -146,15 +148,17 @@ def pronation_split_figure(pronation_deg: float = 10.0,
             label="abduction")
     ax.plot(inclination, parts.dorsiflexion_deg, color=style.FOOT, lw=1.5, ls=":",
             label="dorsiflexion")
-    marks = ((km.DEFAULT_INCLINATION_DEG, "textbook mean"), (OPENSIM_AXIS_DEG[0], "OpenSim model"))
-    for x, name in marks:
+    # Labels on the outer side of each line: the two inclinations are only ~5° apart.
+    marks = ((km.DEFAULT_INCLINATION_DEG, "textbook mean", "left"),
+             (OPENSIM_AXIS_DEG[0], "OpenSim model", "right"))
+    for x, name, side in marks:
         ax.axvline(x, color=style.MEASURED, lw=1)
-        ax.text(x, 1.01, f"{name}\n{x:.1f}°", transform=ax.get_xaxis_transform(),
-                ha="center", va="bottom", fontsize=8)
+        ax.text(x + (0.5 if side == "left" else -0.5), 1.01, f"{name}\n{x:.1f}°",
+                transform=ax.get_xaxis_transform(), ha=side, va="bottom", fontsize=8)
     ax.set_xlabel("Subtalar axis inclination (°)")
     ax.set_ylabel(f"Part of a {pronation_deg:g}° pronation (°)")
     ax.set_ylim(0, pronation_deg)
-    ax.legend(fontsize=8, frameon=False, loc="center left")
+    ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     style.apply(ax)
     fig.tight_layout()
     return fig
@@ -167,7 +171,8 @@ def screw_home_figure() -> Figure:
     fig, ax = plt.subplots(figsize=style.FIGSIZE_WIDE)
     ax.plot(flexion, rotation, color=style.KNEE, lw=2.5)
     ax.axvspan(0.0, km.DEFAULT_SCREW_HOME_ONSET_DEG, color=style.MEASURED, alpha=0.15, lw=0)
-    ax.text(km.DEFAULT_SCREW_HOME_ONSET_DEG / 2, -0.5 * km.SCREW_HOME_DEG,
+    # Below-left of the curve, where the shaded band is empty.
+    ax.text(0.8 * km.DEFAULT_SCREW_HOME_ONSET_DEG, -0.75 * km.SCREW_HOME_DEG,
             "last part of\nextension:\nknee locks", ha="center", va="center", fontsize=8)
     ax.set_xlabel("Knee flexion (°)   (0 = straight)")
     ax.set_ylabel("Tibial rotation on the femur (°)\n(negative = external)")
