@@ -61,7 +61,12 @@ class DemoFigure:
         raise NotImplementedError
 
     def png(self, dpi: float = DPI_LIVE, colours: int | None = None) -> bytes:
-        return figure_png(self.fig, dpi=dpi, colours=colours)
+        png = figure_png(self.fig, dpi=dpi, colours=colours)
+        # The first render placed the axes (constrained layout); keep that placement, so
+        # later renders skip the layout solver (a good part of each update's time).
+        if self.fig.get_layout_engine() is not None:
+            self.fig.set_layout_engine("none")
+        return png
 
 
 class LiveDemo:
