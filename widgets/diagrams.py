@@ -183,24 +183,33 @@ def screw_home_figure() -> Figure:
 
 
 def _q_landmarks(ax, baseline_q_deg: float) -> None:
-    """Frontal-plane landmarks of the Q-angle model, to scale (millimetres), one leg."""
+    """Frontal-plane landmarks of the Q-angle model, to scale (millimetres).
+
+    A right knee seen from the front: lateral (the model's +x) is on the viewer's left.
+    """
     geometry = km.ILLUSTRATIVE_KNEE_GEOMETRY
     l_q, l_t = geometry["quadriceps_length_mm"], geometry["tendon_length_mm"]
-    asis = (l_q * np.tan(np.deg2rad(baseline_q_deg)), l_q)
+    asis = (-l_q * np.tan(np.deg2rad(baseline_q_deg)), l_q)
     patella, tubercle = (0.0, 0.0), (0.0, -l_t)
-    ax.plot(*zip(asis, patella), color=style.FEMUR, lw=2.5, label="quadriceps line")
-    ax.plot(*zip(patella, tubercle), color=style.TIBIA, lw=2.5, label="patellar tendon")
-    ax.plot(*zip(patella, (0.0, 0.6 * l_q)), color=style.MEASURED, ls="--", lw=1)
+    ax.plot(*zip(asis, patella), color=style.FEMUR, lw=2.5)
+    ax.plot(*zip(patella, tubercle), color=style.TIBIA, lw=2.5)
+    ax.plot(*zip(patella, (0.0, 0.75 * l_q)), color=style.MEASURED, ls="--", lw=1)
     for (x, y), name in ((asis, "ASIS"), (patella, "patella"), (tubercle, "tibial\ntuberosity")):
         ax.plot(x, y, "o", color=style.IDEAL, ms=5)
         ax.annotate(name, (x, y), (x + 12, y), va="center", fontsize=8)
-    ax.add_patch(Arc(patella, 160, 160, theta1=90 - baseline_q_deg, theta2=90,
+    radius = 200.0
+    ax.add_patch(Arc(patella, 2 * radius, 2 * radius, theta1=90, theta2=90 + baseline_q_deg,
                      color=style.KNEE, lw=2))
-    ax.text(-8, 95, f"Q = {baseline_q_deg:g}°", color=style.KNEE, ha="right", fontsize=9)
+    ax.text(-65, radius + 15, f"Q = {baseline_q_deg:g}°", color=style.KNEE, ha="right",
+            fontsize=9)
+    ax.text(0.02, 0.02, "lateral", transform=ax.transAxes, fontsize=7, color="#444444")
+    ax.text(0.98, 0.02, "medial", transform=ax.transAxes, fontsize=7, color="#444444",
+            ha="right")
     ax.set_aspect("equal")
-    ax.set_xlim(-120, 200)
+    ax.set_xlim(-200, 120)
+    ax.set_ylim(-150, l_q + 30)  # room below the tuberosity for the side labels
     ax.set_axis_off()
-    ax.set_title("Landmarks (front view)", fontsize=10)
+    ax.set_title("Landmarks (right knee, front view)", fontsize=10)
 
 
 def q_angle_figure() -> Figure:
