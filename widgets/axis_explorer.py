@@ -161,8 +161,10 @@ def axis_explorer(inclination_deg=km.DEFAULT_INCLINATION_DEG,
     return LiveDemo(AxisExplorerFigure(), controls)
 
 
-#: Grid of the static fallback: 6 inclinations × 5 pronations = 30 frames (page weight).
-FRAME_INCLINATIONS_DEG = (20.0, 30.0, 42.0, 45.0, 55.0, 65.0)
+#: Grid of the static fallback: 7 inclinations × 5 pronations = 35 frames (page weight),
+#: including the OpenSim model's axis, the textbook default and Inman's 45° mitered hinge.
+FRAME_INCLINATIONS_DEG = (20.0, 30.0, evidence.OPENSIM_STJ_INCLINATION_DEG.value,
+                          km.DEFAULT_INCLINATION_DEG, 45.0, 55.0, 65.0)
 FRAME_PRONATIONS_DEG = (-20.0, -10.0, 0.0, 10.0, 20.0)
 
 
