@@ -4,7 +4,7 @@
   ``assignments/student/<chapter>.ipynb`` and ``assignments/instructor/<chapter>.ipynb``.
 * ``build-finished``: writes those files (and ``student.zip``, ``instructor.zip``) into the
   HTML output with ``tools.assignments``, so every link resolves inside ``_build/html``. The
-  instructor notebooks are the executed copies myst-nb just wrote to ``_build/jupyter_execute``.
+  instructor notebooks take their outputs from the build's jupyter-cache (no second run).
 * ``html-page-context``: the theme's Colab button would open the chapter's ``.md``, which Colab
   cannot read; it is pointed at the student notebook on the branch ``kc_colab_branch``
   (filled by ``.github/workflows/book.yml``).
@@ -64,9 +64,11 @@ def write_notebooks(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     chapters = [Path(app.env.doc2path(docname)) for docname in _chapter_docnames(app)]
+    cache = app.config.nb_execution_cache_path
     rows = assignments.write_sets(
         chapters, Path(app.outdir) / OUTPUT_FOLDER,
-        executed_root=Path(app.outdir).parent / "jupyter_execute", book_root=Path(app.srcdir))
+        cache_dir=Path(cache) if cache else Path(app.outdir).parent / ".jupyter_cache",
+        book_root=Path(app.srcdir))
     for row in rows:
         LOGGER.info(f"assignments: {row['chapter']}: {row['exercises']} exercises, "
                     f"instructor notebook from {row['instructor_from']}")

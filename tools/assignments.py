@@ -7,10 +7,11 @@ Markdown parser that MyST uses, so nothing is copied by hand and a chapter can g
 * The **student notebook** keeps every exercise, drops every ``{solution}`` directive and
   everything between ``{solution-start}`` and ``{solution-end}`` (text and code cells), puts
   one stub cell that raises ``NotImplementedError`` (tagged ``raises-exception``) where a
-  solution had code, and has no outputs.
-* The **instructor notebook** is the whole chapter, executed. The executed copy that the book
-  build (myst-nb) leaves in ``_build/jupyter_execute/`` is reused when its code cells are the
-  chapter's current ones; otherwise the chapter is executed here with nbclient.
+  solution had code, and has no outputs. If the chapter uses the book's ``widgets`` package, a
+  first code cell installs it from the repository where it is missing (Colab).
+* The **instructor notebook** is the whole chapter, executed. The outputs of the book build
+  are taken from its jupyter-cache (``_build/.jupyter_cache``) when it holds a run of the
+  chapter's current code; otherwise the chapter is executed here with nbclient.
 
 Run ``python -m tools.assignments`` (what ``make assignments`` does) to write
 ``_build/assignments/{student,instructor}/NN-name.ipynb`` and a zip of each set.
@@ -34,10 +35,12 @@ import yaml
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
+from jupyter_cache import get_cache
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 STUB_TAG = "raises-exception"
+INSTALL_TAG = "kc-install"
 SETS = ("student", "instructor")
 
 _MARKDOWN = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
@@ -166,6 +169,28 @@ def split_chapter(notebook: nbformat.NotebookNode, name: str = "chapter") -> Spl
     return Split(student, exercises)
 
 
+def repository_url(book_root: Path = ROOT) -> str:
+    """The repository, named once in ``_config.yml``."""
+    config = yaml.safe_load((book_root / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]["url"].rstrip("/")
+
+
+def add_install_cell(notebook: nbformat.NotebookNode, repository: str) -> None:
+    """Put a cell before the first code cell that installs the book's ``widgets`` package
+    where it is missing (Colab opens a lone notebook); it does nothing in the book's .venv."""
+    if not any("widgets" in cell.source for cell in notebook.cells if cell.cell_type == "code"):
+        return
+    source = (
+        "# Installs the book's `widgets` package if it is missing (for example on Colab).\n"
+        "import importlib.util, subprocess, sys\n"
+        "if importlib.util.find_spec(\"widgets\") is None:\n"
+        f"    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", \"git+{repository}\"],\n"
+        "                   check=True)")
+    first_code = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
+    notebook.cells.insert(first_code, nbformat.v4.new_code_cell(
+        source, metadata={"tags": [INSTALL_TAG]}))
+
+
 def _plain_metadata(notebook: nbformat.NotebookNode) -> dict:
     """Notebook metadata without jupytext's (the .ipynb is not paired with a text file)."""
     return {key: copy.deepcopy(value) for key, value in notebook.metadata.items()
@@ -176,34 +201,37 @@ def read_chapter(path: Path) -> nbformat.NotebookNode:
     return jupytext.read(path)
 
 
-def student_notebook(path: Path) -> nbformat.NotebookNode:
-    return split_chapter(read_chapter(path), path.name).student
+def student_notebook(path: Path, book_root: Path = ROOT) -> nbformat.NotebookNode:
+    notebook = split_chapter(read_chapter(path), path.name).student
+    add_install_cell(notebook, repository_url(book_root))
+    return notebook
 
 
 def _code_sources(notebook: nbformat.NotebookNode) -> list[str]:
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
 
 
-def instructor_notebook(path: Path, executed_dir: Path | None = None,
+def instructor_notebook(path: Path, cache_dir: Path | None = None,
                         timeout: int = 120) -> tuple[nbformat.NotebookNode, str]:
     """The chapter with its solutions, executed; also says where the outputs came from.
 
-    ``executed_dir`` is myst-nb's ``_build/jupyter_execute/<folder>``; its copy is used only if
-    its code cells are exactly the chapter's, so a stale book build is never handed out.
+    ``cache_dir`` is the book build's jupyter-cache (``_build/.jupyter_cache``, filled by
+    myst-nb with ``execute_notebooks: cache``). Its outputs are used only when it holds a run
+    of exactly the chapter's current code cells, so a stale build is never handed out.
+    (myst-nb's ``_build/jupyter_execute/*.ipynb`` is not used: it has no outputs when the
+    page came from the cache.)
     """
     chapter = read_chapter(path)
-    if executed_dir is not None:
-        executed_path = executed_dir / path.with_suffix(".ipynb").name
-        if executed_path.exists():
-            executed = nbformat.read(executed_path, as_version=4)
-            if _code_sources(executed) == _code_sources(chapter):
-                executed.metadata = _plain_metadata(executed)
-                return executed, "book build"
-    notebook = copy.deepcopy(chapter)
-    notebook.metadata = _plain_metadata(chapter)
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+    chapter.metadata = _plain_metadata(chapter)
+    if cache_dir is not None and (cache_dir / "global.db").exists():
+        try:
+            _, merged = get_cache(cache_dir).merge_match_into_notebook(chapter)
+            return merged, "book cache"
+        except KeyError:  # no cached run of this code
+            pass
+    NotebookClient(chapter, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
-    return notebook, "nbclient"
+    return chapter, "nbclient"
 
 
 def chapter_paths() -> list[Path]:
@@ -217,11 +245,11 @@ def is_notebook_page(path: Path) -> bool:
     return "jupytext:" in path.read_text(encoding="utf-8").split("\n---", 1)[0]
 
 
-def write_sets(chapters: list[Path], out_dir: Path, executed_root: Path | None,
+def write_sets(chapters: list[Path], out_dir: Path, cache_dir: Path | None,
                book_root: Path = ROOT) -> list[dict]:
     """Write both notebooks of each chapter and a zip of each set; return one row per chapter.
 
-    ``executed_root`` is myst-nb's ``_build/jupyter_execute`` of the book in ``book_root``.
+    ``cache_dir`` is the jupyter-cache of the book build in ``book_root`` (or None).
     """
     rows = []
     for kind in SETS:
@@ -229,10 +257,8 @@ def write_sets(chapters: list[Path], out_dir: Path, executed_root: Path | None,
     for path in chapters:
         started = time.perf_counter()
         split = split_chapter(read_chapter(path), path.name)
-        executed_dir = None
-        if executed_root is not None and path.is_relative_to(book_root):
-            executed_dir = executed_root / path.parent.relative_to(book_root)
-        instructor, origin = instructor_notebook(path, executed_dir)
+        add_install_cell(split.student, repository_url(book_root))
+        instructor, origin = instructor_notebook(path, cache_dir)
         filename = path.with_suffix(".ipynb").name
         nbformat.write(split.student, out_dir / "student" / filename)
         nbformat.write(instructor, out_dir / "instructor" / filename)
@@ -258,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     build = args.build_root.resolve() / "_build"
     chapters = [path.resolve() for path in args.chapters] or chapter_paths()
     started = time.perf_counter()
-    rows = write_sets(chapters, build / "assignments", build / "jupyter_execute")
+    rows = write_sets(chapters, build / "assignments", build / ".jupyter_cache")
     for row in rows:
         print(f"{row['chapter']:32} {row['exercises']:2} exercises ({row['with_code']} with code)"
               f"  instructor from {row['instructor_from']:10} {row['seconds']:5.1f} s")
