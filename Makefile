@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: book test clean
+.PHONY: book test clean assignments
 
 # Create .venv if missing and (re)install whenever the requirements change.
 $(STAMP): requirements.txt pyproject.toml
@@ -21,6 +21,11 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Student and instructor notebooks of every chapter, and a zip of each, in _build/assignments/
+# (see chapters/instructors.md); reuses the outputs of the last book build when current.
+assignments: $(STAMP)
+	$(BIN)/python -m tools.assignments
 
 clean:
 	rm -rf _build

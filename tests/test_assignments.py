@@ -249,3 +249,18 @@ def test_a_course_hub_gets_a_jupyterhub_button_and_the_downloads(tmp_path):
     printed = [out.get("text", "") for cell in instructor.cells if cell.cell_type == "code"
                for out in cell.outputs]
     assert "0.886 m\n" in printed  # 0.9 m * cos(10 degrees), computed by the solution cell
+
+
+def test_workflow_runs_ci_script_and_publishes_the_html_from_the_default_branch():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "book.yml").read_text())
+    build = workflow["jobs"]["build"]["steps"]
+    assert any(step.get("run") == "bash .ci/run" for step in build)
+    ci_commands = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci_commands, re.MULTILINE)
+    assert re.search(r"^make book assignments$", ci_commands, re.MULTILINE)
+    pages = next(step for step in build if "upload-pages-artifact" in step.get("uses", ""))
+    assert pages["with"]["path"] == "_build/html"
+    default_branch_only = "github.ref == format('refs/heads/{0}', " \
+                          "github.event.repository.default_branch)"
+    assert workflow["jobs"]["deploy"]["if"] == default_branch_only
+    assert "deploy-pages" in workflow["jobs"]["deploy"]["steps"][0]["uses"]
