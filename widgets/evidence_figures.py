@@ -212,7 +212,7 @@ class _Estimate(NamedTuple):
 _RATIO_ESTIMATES = (
     _Estimate("Rearfoot motion → PFP, RR\n(Dowling 2014; range over studies)",
               ev.DOWLING2014_RELATIVE_RISK, True),
-    _Estimate("Orthoses vs flat inserts, improved at 6 wk,\nRR about (Collins 2008)",
+    _Estimate("Orthoses vs flat inserts at 6 weeks, RR\n(Collins 2008; approximate)",
               ev.COLLINS2008_SHORT_TERM_RR, True),
     _Estimate("Female sex → MTSS, OR\n(Reinking 2017)", ev.REINKING2017_FEMALE_OR, False),
     _Estimate("Previous running injury → MTSS, OR\n(Reinking 2017)",
@@ -236,7 +236,7 @@ def _plot_estimates(ax, estimates, null_value) -> None:
             x_text = s.high
         else:
             ax.plot(s.value, y, "o", color=colour, ms=9)
-            text = f"{s.value:g}"
+            text = f"about {s.value:g}" if s.status == ev.PARTLY else f"{s.value:g}"
             x_text = s.value
         ax.annotate(text, (x_text, y), xytext=(6, 0), textcoords="offset points",
                     va="center", fontsize=8)
