@@ -2,10 +2,11 @@
 // page that shows widgets. Three fixes, each found by tests/test_browser.py:
 (function () {
   // 1. The html-manager bundle finds its font files beside its AMD modules
-  //    ("@jupyter-widgets/base", ...), which require.js would place beside each page (404
-  //    in chapters/). Map those ids to the folder this script was served from.
+  //    ("@jupyter-widgets/base", "@jupyter-widgets/html-manager/dist/...", ...), which
+  //    require.js would place beside each page (404 in chapters/). Map every one of those
+  //    ids to the folder this script was served from (longest prefix wins).
   var here = document.currentScript.src.replace(/\/[^\/]*$/, "");
-  require.config({ paths: { "@jupyter-widgets": here } });
+  require.config({ paths: { "@jupyter-widgets/html-manager/dist": here, "@jupyter-widgets": here } });
 
   // 2. The theme's Font Awesome script swaps every <i class="fa ..."> for an <svg>; the
   //    Play widget then finds no <i> to switch between play and pause and throws. "nest"
