@@ -56,7 +56,7 @@ class KneeChainFigure(DemoFigure):
     def __init__(self, figsize=(8.0, 3.6)):
         self.fig = Figure(figsize=figsize, layout="constrained")
         self.ax_front, self.ax_dial, self.ax_bars = self.fig.subplots(
-            1, 3, gridspec_kw={"width_ratios": [0.8, 1.0, 1.5]})
+            1, 3, gridspec_kw={"width_ratios": [0.9, 1.1, 1.3]})
         self._build_front()
         self._build_dial()
         self._build_bars()
@@ -69,7 +69,7 @@ class KneeChainFigure(DemoFigure):
         ax.set_ylim(-1.15, 1.15)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title("Front view (Q-angle)", fontsize=10)
+        self.front_title = ax.set_title("", fontsize=10)
         ax.set_xlabel("← medial    lateral →", fontsize=8)
         self.femur_line, = ax.plot([0.3, 0.0], [1.0, 0.0], color=style.FEMUR, lw=6, alpha=0.5,
                                    solid_capstyle="round")
@@ -79,7 +79,6 @@ class KneeChainFigure(DemoFigure):
         self.quad_extension, = ax.plot([], [], color=style.KNEE, lw=1, ls="--")
         self.tendon_line, = ax.plot([], [], color=style.KNEE, lw=1.8)
         ax.plot([0], [0], "o", color="white", mec=style.KNEE, ms=9)
-        self.q_text = ax.text(0.0, -1.1, "", ha="center", fontsize=9, color=style.KNEE)
 
     def _build_dial(self):
         ax = self.ax_dial
@@ -104,7 +103,9 @@ class KneeChainFigure(DemoFigure):
         self.bars = ax.barh(positions, np.zeros(len(BAR_NAMES)), height=0.6,
                             color=[style.TIBIA, style.FEMUR, style.MEASURED, style.KNEE])
         ax.set_yticks(positions, BAR_NAMES, fontsize=8)
-        limit = km.TIBIAL_ROTATION_RANGE_DEG[1] + km.FEMORAL_ROTATION_RANGE_DEG[1]
+        # Tibia relative to femur spans both ranges plus the screw-home.
+        limit = (km.TIBIAL_ROTATION_RANGE_DEG[1] + km.FEMORAL_ROTATION_RANGE_DEG[1]
+                 + km.SCREW_HOME_DEG)
         ax.set_xlim(-limit, limit)
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel("internal (+) / external (−) rotation, °", fontsize=8)
@@ -122,7 +123,7 @@ class KneeChainFigure(DemoFigure):
             label.set_position((value + (1.5 if value >= 0 else -1.5), y))
             label.set_ha("left" if value >= 0 else "right")
             label.set_text(f"{value:+.1f}°")
-        self.bar_title.set_text(f"Knee flexed {knee_flexion_deg:.0f}°")
+        self.bar_title.set_text(f"Rotations, knee flexed {knee_flexion_deg:.0f}°")
 
         # Dials: the femur turns with the hip, the tibia with the foot plus screw-home.
         self.femur_pointer.set_data(*_pointer(femoral_rotation_deg, 1.0))
@@ -137,7 +138,7 @@ class KneeChainFigure(DemoFigure):
         tendon_dir = quad_dir - np.deg2rad(knee.q_angle_deg)
         self.tendon_line.set_data([0.0, -0.55 * np.sin(tendon_dir)],
                                   [0.0, -0.55 * np.cos(tendon_dir)])
-        self.q_text.set_text(f"Q-angle {knee.q_angle_deg:.1f}°")
+        self.front_title.set_text(f"Front view: Q-angle {knee.q_angle_deg:.1f}°")
         self.params = dict(pronation_deg=pronation_deg, femoral_rotation_deg=femoral_rotation_deg,
                            knee_flexion_deg=knee_flexion_deg, tibial_rotation_deg=tibial,
                            knee=knee)
