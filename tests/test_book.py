@@ -52,6 +52,7 @@ def test_a_raising_cell_fails_the_test_build(tmp_path):
     """The build flags used above really fail on a chapter cell that raises."""
     for name in ("_config.yml", "references.bib"):
         shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "_ext").symlink_to(ROOT / "_ext")  # the local Sphinx extension _config.yml loads
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\n")
     (tmp_path / "index.md").write_text(
         (ROOT / "chapters" / "01-kinetic-chain.md").read_text().split("\n---\n", 1)[0]
