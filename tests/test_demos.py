@@ -84,6 +84,10 @@ def check_axis_explorer(figure, values):
     axis = km.subtalar_axis(values["inclination_deg"], values["deviation_deg"])
     xs, ys = figure.side_axis.get_data()
     assert math.atan2(ys[1] - ys[0], xs[1] - xs[0]) == pytest.approx(math.atan2(axis[1], axis[0]))
+    # Top view from above, medial up the page: a medially deviated axis points up and forward.
+    xs, ys = figure.top_axis.get_data()
+    assert math.atan2(ys[1] - ys[0], xs[1] - xs[0]) == pytest.approx(
+        math.radians(values["deviation_deg"]))
     assert f"{chain.tibial_rotation_deg:+.1f}°" in figure.bar_labels[1].get_text()
 
 

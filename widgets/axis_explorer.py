@@ -28,14 +28,15 @@ INCLINATION_SLIDER_DEG = (km.INCLINATION_RANGE_DEG[0] + _OPEN_END_MARGIN_DEG,
 # Transfer-ratio axis: a point above the top is drawn at the edge; the readout has the value.
 RATIO_AXIS_MAX = 2.5
 
-# Outlines of a right foot in its own units (length 1): side view (x forward, y up) and
-# top view (x forward, z lateral). Only for orientation; not anatomical measurements.
+# Outlines of a right foot in its own units (length 1): side view from the lateral side
+# (x forward, y up) and top view from above (x forward, medial = -z up the page, as seen
+# when looking down on a right foot with its toes to the right). Only for orientation.
 _SIDE_OUTLINE = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 0.06], [0.72, 0.18], [0.45, 0.34],
                           [0.22, 0.36], [0.05, 0.28], [-0.02, 0.12]])
 _TOP_OUTLINE = np.array([[0.0, -0.12], [0.35, -0.16], [0.75, -0.2], [1.0, -0.14],
                          [1.02, 0.05], [0.8, 0.2], [0.45, 0.16], [0.1, 0.14], [-0.03, 0.0]])
 _JOINT_SIDE = np.array([0.3, 0.24])   # where the axis is drawn through (x, y)
-_JOINT_TOP = np.array([0.3, 0.0])     # (x, z)
+_JOINT_TOP = np.array([0.3, 0.0])     # (x, -z)
 _AXIS_HALF_LENGTH = 0.42
 
 
@@ -52,8 +53,8 @@ class AxisExplorerFigure(DemoFigure):
 
     def _build_views(self):
         for ax, outline, title, ylabel in (
-                (self.ax_side, _SIDE_OUTLINE, "Side view (from the inside)", "up"),
-                (self.ax_top, _TOP_OUTLINE, "Top view (right foot)", "lateral")):
+                (self.ax_side, _SIDE_OUTLINE, "Side view (from the outside)", "up"),
+                (self.ax_top, _TOP_OUTLINE * [1, -1], "Top view (right foot)", "medial")):
             ax.add_patch(Polygon(outline, closed=True, facecolor="#f3e3c3", edgecolor=style.FOOT))
             ax.set_aspect("equal")
             ax.set_xlim(-0.15, 1.15)
@@ -106,9 +107,9 @@ class AxisExplorerFigure(DemoFigure):
                deviation_deg=km.DEFAULT_DEVIATION_DEG, pronation_deg=0.0):
         chain = km.closed_chain(pronation_deg, inclination_deg, deviation_deg)
         axis = km.subtalar_axis(inclination_deg, deviation_deg)
-        # Side view: projection on x-y; top view: projection on x-z, lateral (z) drawn upwards.
+        # Side view: projection on x-y; top view: projection on x-z, medial (-z) drawn upwards.
         for line, joint, (dx, dy) in ((self.side_axis, _JOINT_SIDE, (axis[0], axis[1])),
-                                      (self.top_axis, _JOINT_TOP, (axis[0], axis[2]))):
+                                      (self.top_axis, _JOINT_TOP, (axis[0], -axis[2]))):
             half = _AXIS_HALF_LENGTH * np.array([dx, dy]) / max(np.hypot(dx, dy), 1e-9)
             line.set_data([joint[0] - half[0], joint[0] + half[0]],
                           [joint[1] - half[1], joint[1] + half[1]])
