@@ -32,10 +32,10 @@ from pathlib import Path
 import jupytext
 import nbformat
 import yaml
+from jupyter_cache import get_cache
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
-from jupyter_cache import get_cache
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
