@@ -70,8 +70,8 @@ class KneeChainFigure(DemoFigure):
         ax.set_xticks([])
         ax.set_yticks([])
         self.front_title = ax.set_title("", fontsize=10)
-        ax.set_xlabel("← medial    lateral →", fontsize=8)
-        self.femur_line, = ax.plot([0.3, 0.0], [1.0, 0.0], color=style.FEMUR, lw=6, alpha=0.5,
+        ax.set_xlabel("← lateral    medial →", fontsize=8)
+        self.femur_line, = ax.plot([-0.3, 0.0], [1.0, 0.0], color=style.FEMUR, lw=6, alpha=0.5,
                                    solid_capstyle="round")
         self.tibia_line, = ax.plot([0.0, 0.0], [0.0, -1.0], color=style.TIBIA, lw=6, alpha=0.5,
                                    solid_capstyle="round")
@@ -129,13 +129,14 @@ class KneeChainFigure(DemoFigure):
         self.femur_pointer.set_data(*_pointer(femoral_rotation_deg, 1.0))
         self.tibia_pointer.set_data(*_pointer(tibial + knee.screw_home_deg, 0.75))
 
-        # Front view: the quadriceps line comes down to the patella from above-lateral; the
-        # tendon line leaves it below, turned so that the drawn angle is the model's Q.
-        quad_dir = np.deg2rad(evidence.Q_ANGLE_MEN_DEG.value)
+        # Front view, as seen facing the person (a right leg's lateral side is on the left):
+        # the quadriceps line comes down to the patella from above-lateral; the tendon line
+        # leaves it below, turned so that the drawn angle is the model's Q.
+        quad_dir = -np.deg2rad(evidence.Q_ANGLE_MEN_DEG.value)
         top = (np.sin(quad_dir), np.cos(quad_dir))
         self.quad_line.set_data([top[0], 0.0], [top[1], 0.0])
         self.quad_extension.set_data([0.0, -0.6 * top[0]], [0.0, -0.6 * top[1]])
-        tendon_dir = quad_dir - np.deg2rad(knee.q_angle_deg)
+        tendon_dir = quad_dir + np.deg2rad(knee.q_angle_deg)
         self.tendon_line.set_data([0.0, -0.55 * np.sin(tendon_dir)],
                                   [0.0, -0.55 * np.cos(tendon_dir)])
         self.front_title.set_text(f"Front view: Q-angle {knee.q_angle_deg:.1f}°")
