@@ -276,8 +276,7 @@ class EvidenceRow(NamedTuple):
     keys: tuple[str, ...]
 
 
-VERDICT_COLOURS = {"supports": style.SUPPORTS, "limited or mixed": style.UNCERTAIN,
-                   "does not support": style.AGAINST}
+VERDICT_COLOURS = style.VERDICT_COLOURS
 
 #: The book's reading of the evidence (chapters 3-8), one row per claim; every key is cited
 #: in those chapters for exactly this finding (see FACTS.md).

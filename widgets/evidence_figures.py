@@ -27,8 +27,7 @@ __all__ = [
     "assessment_map_figure", "consensus_figure", "insert_evidence_timeline_figure",
 ]
 
-VERDICT_COLOURS = {"supports": style.SUPPORTS, "limited or mixed": style.UNCERTAIN,
-                   "does not support": style.AGAINST}
+VERDICT_COLOURS = style.VERDICT_COLOURS
 
 
 def risk_ratio_from_odds_ratio(odds_ratio, baseline_risk):

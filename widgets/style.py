@@ -14,6 +14,9 @@ IDEAL = "#000000"       # ideal geometry (the mitered hinge)
 SUPPORTS = "#009E73"    # evidence that supports a hypothesis
 AGAINST = "#D55E00"     # evidence against, or not supporting
 UNCERTAIN = "#F0E442"   # limited or mixed evidence
+# The book's three verdicts on a claim (chapters 7 and 9 colour them the same way).
+VERDICT_COLOURS = {"supports": SUPPORTS, "limited or mixed": UNCERTAIN,
+                   "does not support": AGAINST}
 
 FIGSIZE_WIDE = (7.0, 3.2)
 FIGSIZE_SQUARE = (4.5, 4.5)
