@@ -127,9 +127,15 @@ def test_demo_sliders_change_the_frame_offline(offline_page, demo):
     section = page.locator(f".kc-demo-{demo}")
     assert section.count() == 1, f"{chapter.name}: the {demo} fallback is missing"
     handles = section.locator(".noUi-handle")
-    assert handles.count() >= 2, "each static demo has at least two sliders"
+    buttons = section.locator(".widget-toggle-button")
+    assert handles.count() + min(buttons.count(), 1) >= 2, "each demo has two or more controls"
     seen = [offline_page.visible_frames()]
     assert len(seen[0]) == 1, f"exactly one frame should be visible, got {seen[0]!r}"
+    if buttons.count():  # a named choice (the stance presets): pick the last one
+        buttons.last.click()
+        page.wait_for_timeout(150)
+        seen.append(offline_page.visible_frames())
+        assert len(seen[-1]) == 1 and seen[-1] != seen[-2], f"{demo}: the buttons did nothing"
     for i in range(handles.count()):
         handles.nth(i).focus()
         page.keyboard.press("End")          # to the slider's last value

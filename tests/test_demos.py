@@ -232,6 +232,8 @@ def test_static_fallback_frames(make, sizes):
     assert [bytes(image.value) for image in explorer.images] == list(explorer.frames.values())
     assert all(png.startswith(PNG_SIGNATURE) for png in explorer.frames.values())
     assert [len(s.options) for s in explorer.sliders.values()] == list(sizes)
+    assert all(isinstance(s, (ipw.SelectionSlider, ipw.ToggleButtons))
+               for s in explorer.sliders.values())
     # One jslink per Stack (1 + n0 + n0*n1 + ...) plus the play button's link.
     stacks = sum(math.prod(sizes[:i]) for i in range(len(sizes)))
     assert len(explorer.links) == stacks + (explorer.play is not None)

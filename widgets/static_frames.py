@@ -157,12 +157,8 @@ class FrameExplorer:
         self.frames: dict[tuple[int, ...], bytes] = {
             index: render(**{n: self.axes[n].values[i] for n, i in zip(names, index)})
             for index in itertools.product(*grids)}
-        self.sliders = {
-            name: ipw.SelectionSlider(
-                options=axis.labels(), index=axis.initial_index(), description=axis.description,
-                continuous_update=True, style={"description_width": "initial"},
-                layout=ipw.Layout(width="min(100%, 26rem)"))
-            for name, axis in self.axes.items()}
+        # Named choices get buttons, numbers a slider; both have the ``index`` that is linked.
+        self.sliders = {name: self._selector(axis) for name, axis in self.axes.items()}
         self.links: list[ipw.Link] = []
         self.images: list[ipw.Image] = []
         self.stack = self._stack(names, ())
@@ -181,6 +177,18 @@ class FrameExplorer:
         self.widget = ipw.VBox(parts)
         if name:  # a CSS class, so the page and its tests can find this demo
             self.widget.add_class(f"kc-demo-{name}")
+
+    @staticmethod
+    def _selector(axis: FrameAxis) -> ipw.ToggleButtons | ipw.SelectionSlider:
+        if axis.labels_override is not None:
+            return ipw.ToggleButtons(options=axis.labels(), index=axis.initial_index(),
+                                     description=axis.description,
+                                     style={"description_width": "initial",
+                                            "button_width": "auto"})
+        return ipw.SelectionSlider(
+            options=axis.labels(), index=axis.initial_index(), description=axis.description,
+            continuous_update=True, style={"description_width": "initial"},
+            layout=ipw.Layout(width="min(100%, 26rem)"))
 
     def _stack(self, names: list[str], prefix: tuple[int, ...]) -> ipw.Widget:
         if not names:
