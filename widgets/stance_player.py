@@ -123,7 +123,9 @@ def stance_player(preset="shod", percent_stance=0.0) -> LiveDemo:
                                 description="Condition", style={"button_width": "auto"})
 
     def preset_chosen(change):
-        ratio.value = round(km.STANCE_PRESETS[change["new"]].ratio_early, 2)
+        # Runs before the demo's own redraw for this change, so one redraw shows both.
+        with demo.held():
+            ratio.value = round(km.STANCE_PRESETS[change["new"]].ratio_early, 2)
 
     chooser.observe(preset_chosen, names="value")
     controls = {"percent_stance": percent, "preset": chooser, "coupling_ratio": ratio}

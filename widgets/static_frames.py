@@ -17,6 +17,7 @@ The JavaScript that renders widgets in the static book is vendored in ``_vendor/
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 from collections.abc import Callable, Mapping, Sequence
@@ -81,6 +82,7 @@ class LiveDemo:
         self.figure = figure
         self.controls = dict(controls)
         self.image = ipw.Image(format="png", layout=ipw.Layout(max_width="100%", height="auto"))
+        self._held = False
         self.redraw()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -95,8 +97,18 @@ class LiveDemo:
         self.figure.update(**self.values())
         self.image.value = self.figure.png()
 
+    @contextlib.contextmanager
+    def held(self):
+        """Change several controls with one redraw at the end (e.g. a preset and its ratio)."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+
     def _on_change(self, _change) -> None:
-        self.redraw()
+        if not self._held:
+            self.redraw()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
