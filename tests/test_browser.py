@@ -33,7 +33,10 @@ if not CHROMIUM.exists():
     if os.environ.get("CI"):
         raise RuntimeError(f"{CHROMIUM} is missing: .ci/run should have installed chromium")
     pytest.skip("Debian chromium is not installed", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+if os.environ.get("CI"):
+    from playwright import sync_api  # on CI a missing Playwright is an error, not a skip
+else:
+    sync_api = pytest.importorskip("playwright.sync_api")
 
 # Visible frame of a frame explorer: the one image whose Stack ancestors are all shown.
 VISIBLE_FRAMES_JS = """
