@@ -1,5 +1,5 @@
 // Our own glue (not from npm): loaded after require.js and before embed-amd.js on every
-// page that shows widgets. Three fixes, each found by tests/test_browser.py:
+// page that shows widgets. Three fixes, each checked by tests/test_browser.py:
 (function () {
   // 1. The html-manager bundle finds its font files beside its AMD modules
   //    ("@jupyter-widgets/base", "@jupyter-widgets/html-manager/dist/...", ...), which
@@ -12,6 +12,11 @@
   //    Play widget then finds no <i> to switch between play and pause and throws. "nest"
   //    keeps the <i> and puts the svg inside it.
   window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, { autoReplaceSvg: "nest" });
+  //    The widget bundle ships its own icon font, which draws the icon from the class; the
+  //    nested svg would keep showing the first icon (play) after the class turns to pause.
+  var style = document.createElement("style");
+  style.textContent = ".jupyter-widgets i.fa > svg.svg-inline--fa { display: none; }";
+  document.head.appendChild(style);
 
   // 3. The widgets typeset their labels with the MathJax 2 call MathJax.Hub.Queue; the
   //    book loads MathJax 3 (deferred, so it exists by DOMContentLoaded). Translate the call.
