@@ -159,9 +159,10 @@ def test_stance_player_play_button_advances_offline(offline_page):
     section.locator(".widget-play button").first.click()
     page.wait_for_timeout(1500)
     assert offline_page.visible_frames() != before, "Play did not advance the frames"
-    # One icon per button: the theme's svg copy of the icon must not linger beside it.
+    # The play/pause icon is drawn from its <i>'s class; the theme's svg copy nested in the
+    # <i> would keep showing "play" beside "pause", so it must stay hidden.
     stale_icons = page.evaluate("""() => Array.from(
-        document.querySelectorAll('.kc-demo-stance-player .widget-play svg'))
+        document.querySelectorAll('.kc-demo-stance-player .widget-play i.fa > svg'))
         .filter(svg => svg.getBoundingClientRect().width > 0).length""")
     assert stale_icons == 0
     assert not offline_page.errors, offline_page.errors[:3]
