@@ -126,8 +126,9 @@ def split_chapter(notebook: nbformat.NotebookNode, name: str = "chapter") -> Spl
                     cells.append(stub_cell(open_solution.label))
                     stub_placed = True
             continue
-        if cell.cell_type != "markdown":
-            cells.append(copy.deepcopy(cell))
+        if cell.cell_type != "markdown":  # raw cells: kept unless inside a solution
+            if open_solution is None:
+                cells.append(copy.deepcopy(cell))
             continue
 
         lines = cell.source.splitlines(keepends=True)
