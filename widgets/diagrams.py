@@ -18,6 +18,7 @@ from matplotlib.patches import Arc
 from widgets import evidence as ev
 from widgets import kinematics as km
 from widgets import style
+from widgets.evidence_figures import verdict_figure
 
 __all__ = [
     "open_closed_values", "chain_figure", "open_closed_figure", "knee_relative_rotation_figure",
@@ -306,19 +307,5 @@ EVIDENCE_AT_A_GLANCE: tuple[EvidenceRow, ...] = (
 
 def evidence_at_a_glance_figure(rows: tuple[EvidenceRow, ...] = EVIDENCE_AT_A_GLANCE) -> Figure:
     """Chapter 9: each claim of the story with a coloured verdict and its sources."""
-    fig, ax = plt.subplots(figsize=(7.0, 0.42 * len(rows) + 0.9))
-    for y, row in enumerate(rows):
-        ax.scatter(0.0, y, s=160, marker="s", color=VERDICT_COLOURS[row.verdict],
-                   edgecolor=style.IDEAL, linewidth=0.6)
-        ax.text(0.06, y, row.claim, va="center", fontsize=8.5)
-        ax.text(1.0, y, ", ".join(row.keys), va="center", ha="right", fontsize=7,
-                color="#444444")
-    for verdict, colour in VERDICT_COLOURS.items():
-        ax.scatter([], [], s=80, marker="s", color=colour, edgecolor=style.IDEAL,
-                   linewidth=0.6, label=verdict)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False)
-    ax.set_xlim(-0.04, 1.0)
-    ax.set_ylim(len(rows) - 0.5, -0.6)
-    ax.set_axis_off()
-    fig.tight_layout()
-    return fig
+    return verdict_figure([(row.claim, row.verdict, ", ".join(row.keys)) for row in rows],
+                          detail_x=1.0, detail_ha="right", width=8.0, detail_size=7)

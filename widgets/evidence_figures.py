@@ -24,7 +24,7 @@ __all__ = [
     "PFP_CONSENSUS", "VERDICT_COLOURS",
     "condition_map_figure", "mtss_risk_factors_figure", "itbs_differences_figure",
     "hypothesis_chain_figure", "effect_sizes_figure", "odds_versus_risk_figure",
-    "assessment_map_figure", "consensus_figure", "insert_evidence_timeline_figure",
+    "assessment_map_figure", "consensus_figure", "verdict_figure", "insert_evidence_timeline_figure",
 ]
 
 VERDICT_COLOURS = style.VERDICT_COLOURS
@@ -324,25 +324,38 @@ PFP_CONSENSUS: tuple[Recommendation, ...] = (
 )
 
 
-def consensus_figure(rows: tuple[Recommendation, ...] = PFP_CONSENSUS) -> Figure:
-    """The consensus recommendations for patellofemoral pain, coloured by verdict."""
-    fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(rows) + 0.9))
-    for y, row in enumerate(rows):
-        ax.scatter(0.0, y, s=170, marker="s", color=VERDICT_COLOURS[row.verdict],
+def verdict_figure(rows, *, detail_x: float, detail_ha: str = "left",
+                   legend_labels: dict[str, str] | None = None, width: float = 7.0,
+                   detail_size: float = 8) -> Figure:
+    """A list of (text, verdict, detail) rows, each with a square in its verdict's colour.
+
+    Shared by the consensus chart (chapter 8) and the evidence-at-a-glance chart (chapter 9),
+    so that one verdict always looks the same in the book.
+    """
+    fig, ax = plt.subplots(figsize=(width, 0.44 * len(rows) + 0.9))
+    for y, (text, verdict, detail) in enumerate(rows):
+        ax.scatter(0.0, y, s=165, marker="s", color=VERDICT_COLOURS[verdict],
                    edgecolor=style.IDEAL, linewidth=0.6)
-        ax.text(0.05, y, row.intervention, va="center", fontsize=9)
-        ax.text(0.55, y, row.detail, va="center", fontsize=9, color="#333333")
-    labels = {"supports": "recommended", "limited or mixed": "limited or uncertain",
-              "does not support": "not recommended"}
+        ax.text(0.05, y, text, va="center", fontsize=9)
+        ax.text(detail_x, y, detail, va="center", ha=detail_ha, fontsize=detail_size,
+                color="#333333")
     for verdict, colour in VERDICT_COLOURS.items():
         ax.scatter([], [], s=80, marker="s", color=colour, edgecolor=style.IDEAL,
-                   linewidth=0.6, label=labels[verdict])
+                   linewidth=0.6, label=(legend_labels or {}).get(verdict, verdict))
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False)
     ax.set_xlim(-0.04, 1.0)
     ax.set_ylim(len(rows) - 0.5, -0.6)
     ax.set_axis_off()
     fig.tight_layout()
     return fig
+
+
+def consensus_figure(rows: tuple[Recommendation, ...] = PFP_CONSENSUS) -> Figure:
+    """The consensus recommendations for patellofemoral pain, coloured by verdict."""
+    return verdict_figure(
+        [(row.intervention, row.verdict, row.detail) for row in rows], detail_x=0.55,
+        legend_labels={"supports": "recommended", "limited or mixed": "limited or uncertain",
+                       "does not support": "not recommended"})
 
 
 def insert_evidence_timeline_figure() -> Figure:
