@@ -15,11 +15,18 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-book: $(STAMP)
+# The execution cache keys on each cell's source only: when the widgets package changes,
+# forget it so that every chapter re-runs with the new code.
+CACHE_STAMP := _build/.widgets-stamp
+$(CACHE_STAMP): $(wildcard widgets/*.py)
+	rm -rf _build/.jupyter_cache _build/jupyter_execute
+	mkdir -p _build && touch $@
+
+book: $(STAMP) $(CACHE_STAMP)
 	$(BIN)/jupyter-book build .
 	@echo "The book is in _build/html: open file://$(CURDIR)/_build/html/index.html"
 
-test: $(STAMP)
+test: $(STAMP) $(CACHE_STAMP)
 	$(BIN)/python -m pytest
 
 # Student and instructor notebooks of every chapter, and a zip of each, in _build/assignments/
