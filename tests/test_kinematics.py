@@ -16,7 +16,7 @@ from widgets import kinematics as km
 # Valid-input strategies, kept inside the model's ranges.
 inclinations = st.floats(1.0, 89.0)
 deviations = st.floats(-45.0, 45.0)
-pronations = st.floats(-45.0, 45.0)
+pronations = st.floats(*km.PRONATION_RANGE_DEG)
 eversions = st.floats(-30.0, 30.0)
 
 
@@ -150,6 +150,16 @@ def test_tibial_rotation_from_eversion_inverts_closed_chain(pronation, inclinati
     assert km.tibial_rotation_from_eversion(state.calcaneal_eversion_deg, inclination,
                                             deviation) == pytest.approx(state.tibial_rotation_deg,
                                                                         abs=1e-7)
+
+
+@given(pronations, inclinations, deviations)
+def test_closed_chain_output_is_valid_input_everywhere(pronation, inclination, deviation):
+    """Whatever the closed chain returns, the eversion and knee functions accept."""
+    state = km.closed_chain(pronation, inclination, deviation)
+    assert abs(state.calcaneal_eversion_deg) <= km.EVERSION_RANGE_DEG[1]
+    assert abs(state.tibial_rotation_deg) <= km.TIBIAL_ROTATION_RANGE_DEG[1]
+    km.finite_transfer_ratio(state.calcaneal_eversion_deg, inclination, deviation)
+    km.knee_state(state.tibial_rotation_deg, 0.0)
 
 
 def test_closed_chain_pronation_rotates_the_tibia_internally_and_plantarflexes_the_talus():

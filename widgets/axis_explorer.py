@@ -130,8 +130,7 @@ class AxisExplorerFigure(DemoFigure):
         self.hinge_curve.set_data(self.inclinations, ratios)
         ratio = km.small_angle_transfer_ratio(inclination_deg, deviation_deg)
         self.marker.set_data([inclination_deg], [min(ratio, RATIO_AXIS_MAX)])
-        # t/e of this very state (km.finite_transfer_ratio would reject eversions beyond
-        # EVERSION_RANGE_DEG, which pronations near the end of their range reach).
+        # t/e of this very state; at zero pronation the finite ratio is the small-angle one.
         eversion = chain.calcaneal_eversion_deg
         finite = chain.tibial_rotation_deg / eversion if eversion != 0 else ratio
         self.ratio_text.set_text(f"ideal hinge here: {ratio:.2f}\n"

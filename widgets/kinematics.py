@@ -231,9 +231,11 @@ INCLINATION_RANGE_DEG = (0.0, 90.0)
 # Sources describe the deviation as varying greatly between people; 45° either side keeps
 # the axis pointing forward and is where the exact closed-chain solution stops existing.
 DEVIATION_RANGE_DEG = (-45.0, 45.0)
-# Wider than any subtalar motion the book discusses, so finite-angle effects can be shown;
-# beyond this the single-hinge model says nothing useful.
-PRONATION_RANGE_DEG = (-45.0, 45.0)
+# Wider than any subtalar motion the book discusses, so finite-angle effects can be shown.
+# It matches the eversion and tibial-rotation ranges below: for any axis in range, the
+# closed chain turns |φ| of pronation into at most |φ| of eversion and of tibial rotation,
+# so whatever closed_chain returns is a valid input to every other function.
+PRONATION_RANGE_DEG = (-30.0, 30.0)
 # Calcaneal eversion/inversion: covers Sinclair2017's largest peak (14.1°) with room for
 # inversion at contact and for "what if" sliders.
 EVERSION_RANGE_DEG = (-30.0, 30.0)

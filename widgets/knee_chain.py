@@ -21,24 +21,9 @@ from . import evidence, kinematics as km, style
 from .static_frames import DemoFigure, FrameAxis, FrameExplorer, LiveDemo, frame_explorer, slider
 
 
-def pronation_slider_range() -> tuple[float, float]:
-    """Widest symmetric whole-degree pronation range whose tibial rotation the knee model accepts.
-
-    Supination drives the tibia further than the same pronation (finite-angle asymmetry of
-    the hinge), so the range is set by the model, not typed in.
-    """
-    limit = int(km.PRONATION_RANGE_DEG[1])
-    low, high = km.TIBIAL_ROTATION_RANGE_DEG
-    while limit > 0:
-        tibial = np.asarray(km.closed_chain(np.array([-limit, limit], dtype=float))
-                            .tibial_rotation_deg)
-        if np.all((tibial >= low) & (tibial <= high)):
-            return (-float(limit), float(limit))
-        limit -= 1
-    raise ValueError("no pronation keeps the tibial rotation inside the knee model's range")
-
-
-PRONATION_SLIDER_DEG = pronation_slider_range()
+# The model's whole pronation range: its closed chain keeps tibial rotation inside the
+# knee functions' range (tested in tests/test_kinematics.py).
+PRONATION_SLIDER_DEG = km.PRONATION_RANGE_DEG
 BAR_NAMES = ("Tibia, from the foot", "Femur, from the hip", "Screw-home",
              "Tibia relative\nto femur")
 
