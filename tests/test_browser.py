@@ -38,11 +38,14 @@ if os.environ.get("CI"):
 else:
     sync_api = pytest.importorskip("playwright.sync_api")
 
+# A demo's picture: an <img> (with its alt text) inside an ipywidgets HTML.
+FRAME = "img.kc-frame"
 # Visible frame of a frame explorer: the one image whose Stack ancestors are all shown.
+# Each is reported as its alt text and the size and end of its picture.
 VISIBLE_FRAMES_JS = """
-() => Array.from(document.querySelectorAll('.widget-image'))
+() => Array.from(document.querySelectorAll('img.kc-frame'))
       .filter(img => img.offsetParent !== null && img.getBoundingClientRect().height > 0)
-      .map(img => img.src.length + ':' + img.src.slice(-120))
+      .map(img => ({alt: img.alt, src: img.src.length + ':' + img.src.slice(-120)}))
 """
 
 
@@ -106,11 +109,14 @@ class OfflinePage:
         url = f"{self.base}/{html_page(chapter).relative_to(HTML).as_posix()}"
         self.page.goto(url, wait_until="load")
         # The widget manager renders after load; wait for the frames to appear.
-        self.page.wait_for_selector(".widget-image", state="visible", timeout=30_000)
+        self.page.wait_for_selector(FRAME, state="visible", timeout=30_000)
         return self.page
 
-    def visible_frames(self) -> list[str]:
-        return self.page.evaluate(VISIBLE_FRAMES_JS)
+    def visible_frames(self) -> list[dict]:
+        """The visible frames (a list of {alt, src}); every one must have its alt text."""
+        frames = self.page.evaluate(VISIBLE_FRAMES_JS)
+        assert all(frame["alt"].strip() for frame in frames), f"a frame has no alt: {frames}"
+        return frames
 
     def close(self):
         self.context.close()
@@ -139,6 +145,7 @@ def test_demo_sliders_change_the_frame_offline(offline_page, demo):
         page.wait_for_timeout(150)
         seen.append(offline_page.visible_frames())
         assert len(seen[-1]) == 1 and seen[-1] != seen[-2], f"{demo}: the buttons did nothing"
+        assert seen[-1][0]["alt"] != seen[-2][0]["alt"], f"{demo}: the alt text did not change"
     for i in range(handles.count()):
         handles.nth(i).focus()
         page.keyboard.press("End")          # to the slider's last value
@@ -146,6 +153,8 @@ def test_demo_sliders_change_the_frame_offline(offline_page, demo):
         seen.append(offline_page.visible_frames())
         assert len(seen[-1]) == 1
         assert seen[-1] != seen[-2], f"slider {i} of {demo} did not change the frame"
+        assert seen[-1][0]["src"] != seen[-2][0]["src"], f"slider {i} of {demo}: same picture"
+        assert seen[-1][0]["alt"] != seen[-2][0]["alt"], f"slider {i} of {demo}: same alt text"
     page.wait_for_timeout(300)
     assert not offline_page.blocked, f"requests left the machine: {offline_page.blocked[:5]}"
     assert not offline_page.failed, f"missing files: {offline_page.failed[:5]}"

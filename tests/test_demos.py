@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import math
 
 import ipywidgets as ipw
@@ -9,6 +11,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from demo_alts import missing_phrases
 from widgets import evidence, kinematics as km
 from widgets.axis_explorer import (FRAME_INCLINATIONS_DEG, FRAME_PRONATIONS_DEG, RATIO_AXIS_MAX,
                                    axis_explorer, axis_explorer_frames, draw_axis_explorer)
@@ -49,19 +52,30 @@ def settings(control: ipw.ValueWidget, rng: np.random.Generator) -> list:
     return values
 
 
-def drive(demo, check):
-    """Set every control to each of its settings; after each, the image is fresh and ``check``
-    compares the drawing with the model."""
+def shows(image_html: str, png: bytes, alt: str) -> bool:
+    """Whether the HTML of a demo picture is one ``<img>`` of ``png`` with ``alt``."""
+    return (image_html.startswith("<img ") and image_html.count("<img") == 1
+            and f'src="data:image/png;base64,{base64.b64encode(png).decode()}"' in image_html
+            and f'alt="{html.escape(alt, quote=True)}"' in image_html)
+
+
+def drive(demo, check, name):
+    """Set every control to each of its settings; after each, the image is fresh, its alt text
+    says the model's numbers for these values, and ``check`` compares the drawing with the
+    model."""
     rng = np.random.default_rng(2026)
-    for name, control in demo.controls.items():
+    for control_name, control in demo.controls.items():
         for value in settings(control, rng):
-            before = bytes(demo.image.value)
+            before, alt_before = demo.png, demo.alt
             previous = control.value
             control.value = value
-            after = bytes(demo.image.value)
+            after = demo.png
             assert after.startswith(PNG_SIGNATURE) and len(after) > 5000
+            assert shows(demo.image.value, demo.png, demo.alt)
+            assert not missing_phrases(name, demo.values(), demo.alt), demo.alt
             if control.value != previous:
-                assert after != before, f"{name}={value}: the image did not change"
+                assert after != before, f"{control_name}={value}: the image did not change"
+                assert demo.alt != alt_before, f"{control_name}={value}: same alt text"
             check(demo.figure, demo.values())
 
 
@@ -97,7 +111,7 @@ def test_axis_explorer_every_control(axis_demo):
             axis_demo.controls["deviation_deg"].max) == km.DEVIATION_RANGE_DEG
     assert (axis_demo.controls["pronation_deg"].min,
             axis_demo.controls["pronation_deg"].max) == km.PRONATION_RANGE_DEG
-    drive(axis_demo, check_axis_explorer)
+    drive(axis_demo, check_axis_explorer, "axis-explorer")
 
 
 def test_axis_explorer_draws_fischer_band_beside_the_hinge():
@@ -134,7 +148,7 @@ def test_stance_player_every_control(stance_demo):
     assert set(stance_demo.controls) == {"percent_stance", "preset", "coupling_ratio"}
     ratio = stance_demo.controls["coupling_ratio"]
     assert (ratio.min, ratio.max) == km.COUPLING_RATIO_RANGE
-    drive(stance_demo, check_stance_player)
+    drive(stance_demo, check_stance_player, "stance-player")
 
 
 def test_stance_presets_reproduce_sinclair2017(stance_demo):
@@ -181,7 +195,7 @@ def test_knee_chain_every_control(knee_demo):
                                        "knee_flexion_deg"}
     flexion = knee_demo.controls["knee_flexion_deg"]
     assert (flexion.min, flexion.max) == km.KNEE_FLEXION_RANGE_DEG
-    drive(knee_demo, check_knee_chain)
+    drive(knee_demo, check_knee_chain, "knee-chain")
 
 
 def test_knee_pronation_slider_spans_the_model_range():
@@ -220,12 +234,17 @@ def test_out_of_range_values_raise_not_draw():
     (knee_chain_frames, (len(KNEE_FRAME_PRONATIONS_DEG), len(FRAME_FEMORAL_ROTATIONS_DEG),
                          len(FRAME_FLEXIONS_DEG))),
 ], ids=["axis-explorer", "stance-player", "knee-chain"])
-def test_static_fallback_frames(make, sizes):
+def test_static_fallback_frames(make, sizes, request):
     explorer = make()
+    demo = request.node.callspec.id
     count = math.prod(sizes)
-    assert len(explorer.frames) == count == len(explorer.images)
+    assert len(explorer.frames) == count == len(explorer.images) == len(explorer.alts)
     assert len(set(explorer.frames.values())) == count, "every frame must differ"
-    assert [bytes(image.value) for image in explorer.images] == list(explorer.frames.values())
+    assert len(set(explorer.alts.values())) == count, "every frame must have its own alt text"
+    for image, (index, png) in zip(explorer.images, explorer.frames.items()):
+        assert shows(image.value, png, explorer.alts[index])
+        params = {name: axis.values[i] for (name, axis), i in zip(explorer.axes.items(), index)}
+        assert not missing_phrases(demo, params, explorer.alts[index]), explorer.alts[index]
     assert all(png.startswith(PNG_SIGNATURE) for png in explorer.frames.values())
     assert [len(s.options) for s in explorer.sliders.values()] == list(sizes)
     assert all(isinstance(s, (ipw.SelectionSlider, ipw.ToggleButtons))

@@ -18,7 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
 from . import evidence, kinematics as km, style
-from .static_frames import DemoFigure, FrameAxis, FrameExplorer, LiveDemo, frame_explorer, slider
+from .static_frames import (DemoFigure, FrameAxis, FrameExplorer, LiveDemo, frame_explorer,
+                            signed_angle, slider)
 
 # The model accepts any inclination strictly between 0° and 90°; the sliders stop short of
 # both ends, where the hinge degenerates (no coupling, or no eversion at all).
@@ -38,6 +39,9 @@ _TOP_OUTLINE = np.array([[0.0, -0.12], [0.35, -0.16], [0.75, -0.2], [1.0, -0.14]
 _JOINT_SIDE = np.array([0.3, 0.24])   # where the axis is drawn through (x, y)
 _JOINT_TOP = np.array([0.3, 0.0])     # (x, -z)
 _AXIS_HALF_LENGTH = 0.42
+# Words of the text alternative for positive and negative angles.
+CALCANEUS = ("calcaneal eversion", "calcaneal inversion")
+TIBIA = ("tibial internal rotation", "tibial external rotation")
 
 
 class AxisExplorerFigure(DemoFigure):
@@ -138,6 +142,23 @@ class AxisExplorerFigure(DemoFigure):
         self.params = dict(inclination_deg=inclination_deg, deviation_deg=deviation_deg,
                            pronation_deg=pronation_deg, chain=chain, ratio=ratio,
                            finite_ratio=finite)
+
+    def describe_params(self, params):
+        """E.g. "Subtalar axis at 42° inclination and 16° medial deviation, 10° of pronation
+        with the foot on the ground: calcaneal eversion 7.3°, tibial internal rotation 6.5°..."."""
+        chain, pronation = params["chain"], params["pronation_deg"]
+        fischer = evidence.FISCHER2018_EVERSION_TO_TIBIAL_ROTATION
+        deviation = params["deviation_deg"]
+        side = "medial" if round(deviation) >= 0 else "lateral"
+        motion = (f"{abs(pronation):.0f}° of {'pronation' if pronation > 0 else 'supination'}"
+                  if round(pronation) != 0 else "no pronation or supination")
+        return (f"Subtalar axis at {params['inclination_deg']:.0f}° inclination and "
+                f"{abs(deviation):.0f}° {side} deviation, {motion} with the foot on the ground: "
+                f"{signed_angle(chain.calcaneal_eversion_deg, *CALCANEUS)}, "
+                f"{signed_angle(chain.tibial_rotation_deg, *TIBIA)}; "
+                f"tibial rotation per degree of eversion {params['finite_ratio']:.2f} here, "
+                f"ideal hinge transfer ratio {params['ratio']:.2f} against the measured "
+                f"{fischer.value:.2f} ± {fischer.sd:.2f} (Fischer 2018, in vitro).")
 
 
 def draw_axis_explorer(inclination_deg=km.DEFAULT_INCLINATION_DEG,

@@ -18,7 +18,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import evidence, kinematics as km, style
-from .static_frames import DemoFigure, FrameAxis, FrameExplorer, LiveDemo, frame_explorer, slider
+from .static_frames import (DemoFigure, FrameAxis, FrameExplorer, LiveDemo, frame_explorer,
+                            signed_angle, slider)
 
 
 # The model's whole pronation range: its closed chain keeps tibial rotation inside the
@@ -128,6 +129,20 @@ class KneeChainFigure(DemoFigure):
         self.params = dict(pronation_deg=pronation_deg, femoral_rotation_deg=femoral_rotation_deg,
                            knee_flexion_deg=knee_flexion_deg, tibial_rotation_deg=tibial,
                            knee=knee)
+
+    def describe_params(self, params):
+        """E.g. "Right knee flexed 20°, foot 10° pronated: tibial internal rotation 6.5° from
+        the foot, femoral external rotation 15.0° from the hip, ...; Q-angle 14.1°"."""
+        knee, pronation = params["knee"], params["pronation_deg"]
+        foot = (f"foot {abs(pronation):.0f}° {'pronated' if pronation > 0 else 'supinated'}"
+                if round(pronation) != 0 else "foot neutral")
+        rotation = ("internal rotation", "external rotation")
+        return (f"Right knee flexed {params['knee_flexion_deg']:.0f}°, {foot}: tibial "
+                f"{signed_angle(params['tibial_rotation_deg'], *rotation)} from the foot, "
+                f"femoral {signed_angle(params['femoral_rotation_deg'], *rotation)} from the hip, "
+                f"screw-home {signed_angle(knee.screw_home_deg, *rotation)}; tibia relative to "
+                f"femur: {signed_angle(knee.tibiofemoral_rotation_deg, *rotation)}; "
+                f"Q-angle {knee.q_angle_deg:.1f}°.")
 
 
 def draw_knee_chain(pronation_deg=0.0, femoral_rotation_deg=0.0, knee_flexion_deg=0.0) -> Figure:

@@ -20,11 +20,15 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import evidence, kinematics as km, style
-from .static_frames import DemoFigure, FrameAxis, FrameExplorer, LiveDemo, frame_explorer, slider
+from .static_frames import (DemoFigure, FrameAxis, FrameExplorer, LiveDemo, frame_explorer,
+                            signed_angle, slider)
 
 PRESET_KEYS = tuple(km.STANCE_PRESETS)
 _CURVE_PERCENT = np.linspace(*km.PERCENT_STANCE_RANGE, 201)
 PLAY_STEP_PERCENT = 5
+# Words of the text alternative for positive and negative angles.
+REARFOOT = ("rearfoot eversion", "rearfoot inversion")
+TIBIA = ("tibial internal rotation", "tibial external rotation")
 
 
 def _curves(preset: km.StancePreset, coupling_ratio: float, percent):
@@ -87,6 +91,18 @@ class StancePlayerFigure(DemoFigure):
         self.params = dict(percent_stance=percent_stance, preset=preset, coupling_ratio=ratio,
                            eversion_deg=ev_now, tibial_rotation_deg=tib_now,
                            tibial_rotation_range_deg=rotation_range)
+
+    def describe_params(self, params):
+        """E.g. "Stance phase of running (Sinclair 2017), Shod (no insert), at 50% of stance:
+        rearfoot eversion 12.4°, tibial internal rotation 5.8°; ..."."""
+        chosen = km.STANCE_PRESETS[params["preset"]]
+        return (f"Stance phase of running ({_citation(chosen.source_key)}), {chosen.label}, at "
+                f"{params['percent_stance']:.0f}% of stance: "
+                f"{signed_angle(params['eversion_deg'], *REARFOOT)}, "
+                f"{signed_angle(params['tibial_rotation_deg'], *TIBIA)}; "
+                f"peak eversion {chosen.peak_eversion_deg:.1f}°, tibial rotation range "
+                f"{params['tibial_rotation_range_deg']:.1f}° over stance with coupling ratio "
+                f"{params['coupling_ratio']:.2f} (illustrative curve shape).")
 
 
 def draw_stance_player(percent_stance=50.0, preset="shod", coupling_ratio=None) -> Figure:

@@ -6,18 +6,24 @@ such a figure into
 
 - a PNG (:func:`figure_png`), for the live widget and for the precomputed frames;
 - a live ipywidgets demo (:class:`LiveDemo`): controls whose every change calls
-  ``update`` and swaps the PNG of one ``ipywidgets.Image``;
+  ``update`` and swaps the picture shown;
 - a kernel-free fallback for the static HTML book (:func:`frame_explorer`): precomputed
   frames in nested ``ipywidgets.Stack`` s whose ``selected_index`` is ``jslink``-ed to
   selection sliders (and optionally a ``Play`` button), so the browser alone switches
   frames. Frames are palette PNGs, to keep each chapter page small.
+
+Every picture, live or precomputed, is an ``<img>`` with a text alternative
+(:meth:`DemoFigure.describe`: the state drawn, in words and the model's numbers), held in
+an ``ipywidgets.HTML`` (:func:`image_widget`); ``ipywidgets.Image`` has no ``alt``.
 
 The JavaScript that renders widgets in the static book is vendored in ``_vendor/html``.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import html
 import io
 import itertools
 from collections.abc import Callable, Mapping, Sequence
@@ -47,12 +53,37 @@ def figure_png(fig: Figure, dpi: float = DPI_LIVE, colours: int | None = None) -
     return small.getvalue()
 
 
+def signed_angle(value: float, positive: str, negative: str, digits: int = 1) -> str:
+    """``"internal rotation 6.5°"`` / ``"external rotation 6.5°"``: a signed angle in words,
+    for alt text (``positive`` and ``negative`` name the two directions)."""
+    shown = round(float(value), digits)
+    word = negative if shown < 0 else positive
+    return f"{word} {abs(shown):.{digits}f}°"
+
+
+def image_html(png: bytes, alt: str) -> str:
+    """An ``<img>`` holding ``png`` inline (no file, no network) with ``alt`` as its text."""
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<img class="kc-frame" src="data:image/png;base64,{data}" '
+            f'alt="{html.escape(alt, quote=True)}" '
+            'style="display:block;max-width:100%;height:auto">')
+
+
+def image_widget(png: bytes = b"", alt: str = "") -> ipw.HTML:
+    """The widget that shows a demo's picture: an ``HTML`` holding :func:`image_html`."""
+    widget = ipw.HTML(image_html(png, alt) if png else "",
+                      layout=ipw.Layout(max_width="100%"))
+    widget.add_class("kc-frame-box")
+    return widget
+
+
 class DemoFigure:
     """Base class of the demonstrations' figures: build artists once, then ``update``.
 
     Subclasses create ``self.fig`` and its artists in ``__init__`` and implement
     ``update(**params)``, which must only change existing artists. ``params`` holds the
-    values last drawn, so tests can compare the drawing with the model.
+    values last drawn, so tests can compare the drawing with the model, and
+    ``describe_params(params)`` turns it into the picture's text alternative.
     """
 
     fig: Figure
@@ -60,6 +91,16 @@ class DemoFigure:
 
     def update(self, **params) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def describe_params(self, params: dict) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self, **params) -> str:
+        """Text alternative of the figure: for ``params`` (drawn first) or the state last
+        drawn. Built from ``self.params``, the same state ``update`` drew, not a recomputation."""
+        if params:
+            self.update(**params)
+        return self.describe_params(self.params)
 
     def png(self, dpi: float = DPI_LIVE, colours: int | None = None) -> bytes:
         png = figure_png(self.fig, dpi=dpi, colours=colours)
@@ -74,14 +115,16 @@ class LiveDemo:
     """Controls plus one image of a :class:`DemoFigure`, redrawn on every control change.
 
     ``controls`` maps each parameter name of ``figure.update`` to an ipywidgets control.
-    Display the object itself in a notebook (it shows ``self.widget``).
+    ``self.image`` shows the picture (an ``<img>`` with alt text); ``self.png`` and
+    ``self.alt`` are the last ones shown. Display the object itself in a notebook.
     """
 
     def __init__(self, figure: DemoFigure, controls: Mapping[str, ipw.ValueWidget],
-                 layout: Callable[[list, ipw.Image], ipw.Widget] | None = None):
+                 layout: Callable[[list, ipw.HTML], ipw.Widget] | None = None):
         self.figure = figure
         self.controls = dict(controls)
-        self.image = ipw.Image(format="png", layout=ipw.Layout(max_width="100%", height="auto"))
+        self.image = image_widget()
+        self.png, self.alt = b"", ""
         self._held = False
         self.redraw()
         for control in self.controls.values():
@@ -95,7 +138,8 @@ class LiveDemo:
 
     def redraw(self) -> None:
         self.figure.update(**self.values())
-        self.image.value = self.figure.png()
+        self.png, self.alt = self.figure.png(), self.figure.describe()
+        self.image.value = image_html(self.png, self.alt)
 
     @contextlib.contextmanager
     def held(self):
@@ -154,25 +198,29 @@ class FrameAxis:
 class FrameExplorer:
     """Precomputed frames on a grid of parameters, switched in the browser with no kernel.
 
-    Frame ``frames[(i, j, ...)]`` is the PNG for ``axes[0].values[i]``, ``axes[1].values[j]``...
-    Nested Stacks: the outer one is indexed by the first slider; each of its children is a
-    Stack indexed by the next slider, down to one ``Image`` per grid point. Every Stack's
+    ``render(**params)`` returns a frame's PNG and its text alternative: ``frames[(i, j, ...)]``
+    is the PNG for ``axes[0].values[i]``, ``axes[1].values[j]``..., ``alts[(i, j, ...)]`` its
+    alt text. Nested Stacks: the outer one is indexed by the first slider; each of its children
+    is a Stack indexed by the next slider, down to one :func:`image_widget` (an ``<img>`` with
+    its alt) per grid point, in grid order in ``images``. Every Stack's
     ``selected_index`` is ``jslink``-ed to its slider's ``index``, so only the browser is
     needed to move through the grid.
     """
 
-    def __init__(self, render: Callable[..., bytes], axes: Mapping[str, FrameAxis],
+    def __init__(self, render: Callable[..., tuple[bytes, str]], axes: Mapping[str, FrameAxis],
                  caption: str = "", play: str | None = None, name: str = ""):
         self.axes = dict(axes)
         names = list(self.axes)
         grids = [range(len(a.values)) for a in self.axes.values()]
-        self.frames: dict[tuple[int, ...], bytes] = {
-            index: render(**{n: self.axes[n].values[i] for n, i in zip(names, index)})
-            for index in itertools.product(*grids)}
+        self.frames: dict[tuple[int, ...], bytes] = {}
+        self.alts: dict[tuple[int, ...], str] = {}
+        for index in itertools.product(*grids):
+            self.frames[index], self.alts[index] = render(
+                **{n: self.axes[n].values[i] for n, i in zip(names, index)})
         # Named choices get buttons, numbers a slider; both have the ``index`` that is linked.
         self.sliders = {name: self._selector(axis) for name, axis in self.axes.items()}
         self.links: list[ipw.Link] = []
-        self.images: list[ipw.Image] = []
+        self.images: list[ipw.HTML] = []
         self.stack = self._stack(names, ())
         rows: list[ipw.Widget] = list(self.sliders.values())
         self.play = None
@@ -204,8 +252,7 @@ class FrameExplorer:
 
     def _stack(self, names: list[str], prefix: tuple[int, ...]) -> ipw.Widget:
         if not names:
-            image = ipw.Image(value=self.frames[prefix], format="png",
-                              layout=ipw.Layout(max_width="100%", height="auto"))
+            image = image_widget(self.frames[prefix], self.alts[prefix])
             self.images.append(image)
             return image
         name, rest = names[0], names[1:]
@@ -227,8 +274,8 @@ def frame_explorer(figure: DemoFigure, axes: Mapping[str, FrameAxis], fixed: Map
     """Frames of ``figure`` over the grid ``axes`` (other parameters held at ``fixed``)."""
     fixed = dict(fixed or {})
 
-    def render(**grid_values) -> bytes:
+    def render(**grid_values) -> tuple[bytes, str]:
         figure.update(**{**fixed, **grid_values})
-        return figure.png(dpi=dpi, colours=FRAME_COLOURS)
+        return figure.png(dpi=dpi, colours=FRAME_COLOURS), figure.describe()
 
     return FrameExplorer(render, axes, caption=caption, play=play, name=name)
