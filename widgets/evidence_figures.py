@@ -159,7 +159,7 @@ class ChainLink(NamedTuple):
 #: The story as Tiberio1987 proposed it, link by link, with the book's reading (chapter 7).
 PRONATION_CHAIN: tuple[ChainLink, ...] = (
     ChainLink("Heel eversion turns the tibia inwards",
-              "yes in cadavers, but less than 1:1 and varying between feet",
+              "yes in cadavers, less than 1:1; transfer varies between feet and people",
               "supports", ("Hintermann1994", "Fischer2018", "Nigg1993")),
     ChainLink("More pronation, more tibial and femoral rotation",
               "peak pronation did not predict them in walking",
