@@ -1,0 +1,344 @@
+"""The live demos in a real JupyterLab: every control redraws the picture with the model's numbers.
+
+Starts JupyterLab on 127.0.0.1 (a free port, a random token, no browser) with a temporary
+folder as its root and its own Jupyter config, data and settings folders, whose only
+``python3`` kernel is this interpreter (the project's venv). A small notebook written there
+calls ``axis_explorer()``, ``knee_chain()`` and ``stance_player()``; Debian's Chromium
+(through Playwright, nothing downloaded, every request to another host blocked) opens it,
+runs all cells and moves each control from the keyboard or with a click: the slider handles
+with End and Home, each preset button, Play, Pause and Stop. After every move the demo's
+``img.kc-frame`` must change (picture and alt text) and its alt text must carry the numbers
+that ``widgets.kinematics`` gives for the new control values (``tests/demo_alts.py``), so a
+control that does nothing, or redraws a stale state, fails. On CI (``CI`` set) a missing
+Chromium, Playwright or JupyterLab is an error; elsewhere the test is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import demo_alts
+from test_browser import CHROMIUM, CHROMIUM_FLAGS  # skips (or fails on CI) without Chromium
+from widgets import kinematics as km
+from widgets.axis_explorer import axis_explorer
+from widgets.knee_chain import knee_chain
+from widgets.stance_player import stance_player
+
+if os.environ.get("CI"):
+    from playwright import sync_api  # on CI a missing package is an error, not a skip
+    import jupyterlab  # noqa: F401
+else:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("jupyterlab")
+
+# The notebook: one cell checks which interpreter the kernel runs, one cell per live demo.
+CELLS = ["import sys\nprint(sys.prefix)",
+         "from widgets.axis_explorer import axis_explorer\naxis_explorer()",
+         "from widgets.knee_chain import knee_chain\nknee_chain()",
+         "from widgets.stance_player import stance_player\nstance_player()"]
+DEMO_CELLS = {"axis-explorer": 1, "knee-chain": 2, "stance-player": 3}
+NOTEBOOK = "live_demos.ipynb"
+SERVER_START_S = 60
+RENDER_TIMEOUT_MS = 90_000
+REDRAW_TIMEOUT_S = 20
+KERNEL_NAME = "Python 3 (test venv)"
+FRAME_JS = "img => ({alt: img.alt, src: img.src})"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _write_jupyter_home(home: Path) -> dict:
+    """Jupyter folders of this server alone; returns the environment that points at them."""
+    kernel = home / "share" / "kernels" / "python3"
+    kernel.mkdir(parents=True)
+    (kernel / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": KERNEL_NAME, "language": "python"}))
+    labconfig = home / "config" / "labconfig"
+    labconfig.mkdir(parents=True)
+    # No "receive Jupyter news?" toast over the notebook.
+    (labconfig / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    notebook_settings = home / "settings" / "@jupyterlab" / "notebook-extension"
+    notebook_settings.mkdir(parents=True)
+    # Every cell stays in the page (no virtual scrolling), so each demo can be found.
+    (notebook_settings / "tracker.jupyterlab-settings").write_text(
+        json.dumps({"windowingMode": "none"}))
+    env = dict(os.environ)
+    env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), JUPYTER_PATH=str(home / "share"),
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+               IPYTHONDIR=str(home / "ipython"))
+    return env
+
+
+def _api(base: str, token: str, path: str, method: str = "GET"):
+    request = urllib.request.Request(f"{base}{path}", method=method,
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read()
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
+    """A JupyterLab server on 127.0.0.1 serving a temporary folder with the demo notebook."""
+    home = tmp_path_factory.mktemp("jupyter-home")
+    root = tmp_path_factory.mktemp("lab-root")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, root / NOTEBOOK)
+    port, token = _free_port(), secrets.token_hex(24)
+    base = f"http://127.0.0.1:{port}"
+    log = (home / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
+         f"--IdentityProvider.token={token}", "--ServerApp.terminals_enabled=False",
+         "--LabApp.extension_manager=readonly",  # no extension look-ups on PyPI
+         "--allow-root"],  # CI containers run as root
+        cwd=root, env=_write_jupyter_home(home), stdout=log, stderr=subprocess.STDOUT)
+
+    def server_log() -> str:
+        log.flush()
+        return (home / "server.log").read_text()[-3000:]
+
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            assert process.poll() is None, f"JupyterLab exited:\n{server_log()}"
+            try:
+                if _api(base, token, "/api/status")[0] == 200:
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            assert time.monotonic() < deadline, f"JupyterLab did not start:\n{server_log()}"
+            time.sleep(0.2)
+        yield {"base": base, "token": token, "log": server_log, "home": home}
+    finally:
+        # Shut down through the API (kernels first), then make sure the process is gone.
+        try:
+            _api(base, token, "/api/shutdown", method="POST")
+            process.wait(timeout=20)
+        except Exception:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
+
+
+class LabPage:
+    """The demo notebook opened in JupyterLab; requests may only reach 127.0.0.1."""
+
+    def __init__(self, browser, server: dict):
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1400, "height": 2400})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(error.message[:300]))
+        self.page.goto(f"{server['base']}/lab/tree/{NOTEBOOK}?token={server['token']}")
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith("http://127.0.0.1:") or url.startswith("data:"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def run_all(self):
+        page = self.page
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+        # Run only once the notebook is connected to its kernel (else Lab asks for one).
+        page.locator(".jp-StatusBar-TextItem").get_by_text(
+            f"{KERNEL_NAME} | Idle", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
+        page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
+        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+        page.locator(".jp-Notebook img.kc-frame").nth(len(DEMO_CELLS) - 1).wait_for(
+            timeout=RENDER_TIMEOUT_MS)
+
+    def assert_offline_and_clean(self):
+        assert not self.blocked, f"requests left the machine: {self.blocked[:5]}"
+        assert not self.errors, f"JavaScript errors: {self.errors[:5]}"
+
+    def cell(self, index: int):
+        return self.page.locator(".jp-Notebook .jp-Cell").nth(index)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def lab(lab_server):
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = LabPage(browser, lab_server)
+        try:
+            page.run_all()
+        except Exception as error:
+            shot = lab_server["home"] / "lab-did-not-render.png"
+            page.page.screenshot(path=shot)
+            raise AssertionError(f"the demos did not render ({shot}): {error}\n"
+                                 f"{lab_server['log']()}") from error
+        yield page
+        page.close()
+        browser.close()
+
+
+class Demo:
+    """One demo's output in the notebook: its controls and its picture."""
+
+    def __init__(self, lab: LabPage, name: str):
+        self.page = lab.page
+        self.name = name
+        self.output = lab.cell(DEMO_CELLS[name]).locator(".jp-OutputArea")
+        self.output.locator("img.kc-frame").wait_for(timeout=RENDER_TIMEOUT_MS)
+        self.last = self.frame()
+
+    def frame(self) -> dict:
+        frames = self.output.locator("img.kc-frame")
+        assert frames.count() == 1, f"{self.name}: expected one picture, got {frames.count()}"
+        return frames.first.evaluate(FRAME_JS)
+
+    def slider(self, description: str):
+        found = self.output.locator(".widget-slider").filter(
+            has=self.page.locator(".widget-label", has_text=description))
+        assert found.count() == 1, f"{self.name}: no single slider {description!r}"
+        return found
+
+    def press(self, description: str, key: str):
+        handle = self.slider(description).locator(".noUi-handle")
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        self.page.keyboard.press(key)
+
+    def readout(self, description: str) -> float:
+        """The number the slider shows beside it (ipywidgets writes "−" for minus)."""
+        text = self.slider(description).locator(".widget-readout").inner_text()
+        return float(text.strip().replace("\u2212", "-"))
+
+    def expect(self, action: str, params: dict) -> dict:
+        """Wait for the picture to change to one whose alt describes ``params``."""
+        deadline = time.monotonic() + REDRAW_TIMEOUT_S
+        while True:
+            frame = self.frame()
+            missing = demo_alts.missing_phrases(self.name, params, frame["alt"])
+            if frame["alt"] != self.last["alt"] and not missing:
+                break
+            if time.monotonic() > deadline:
+                assert frame != self.last, f"{self.name}: {action} did not change the picture"
+                raise AssertionError(f"{self.name}: after {action} the alt text lacks "
+                                     f"{missing} for {params}: {frame['alt']!r}")
+            self.page.wait_for_timeout(50)
+        assert frame["src"] != self.last["src"], f"{self.name}: {action} left the same picture"
+        self.last = frame
+        return frame
+
+
+def _move_sliders(demo: Demo, live, params: dict, names: list[str]):
+    """Each slider to its maximum (End), then each back to its minimum (Home)."""
+    for key, bound in (("End", "max"), ("Home", "min")):
+        for name in names:
+            control = live.controls[name]
+            demo.press(control.description, key)
+            params[name] = getattr(control, bound)
+            demo.expect(f"{key} on {control.description!r}", params)
+            # The slider's own readout shows the value the picture was drawn for.
+            assert demo.readout(control.description) == pytest.approx(params[name])
+
+
+def test_lab_kernel_is_this_venv(lab):
+    output = lab.cell(0).locator(".jp-OutputArea-output")
+    output.wait_for(timeout=RENDER_TIMEOUT_MS)
+    assert output.inner_text().strip() == sys.prefix
+
+
+def test_axis_explorer_every_slider_redraws_in_lab(lab):
+    live = axis_explorer()  # the same defaults as the notebook's, to know names and bounds
+    demo = Demo(lab, "axis-explorer")
+    params = {name: c.value for name, c in live.controls.items()}
+    assert demo_alts.missing_phrases("axis-explorer", params, demo.last["alt"]) == []
+    _move_sliders(demo, live, params, ["inclination_deg", "deviation_deg", "pronation_deg"])
+    lab.assert_offline_and_clean()
+
+
+def test_knee_chain_every_slider_redraws_in_lab(lab):
+    live = knee_chain()
+    demo = Demo(lab, "knee-chain")
+    params = {name: c.value for name, c in live.controls.items()}
+    assert demo_alts.missing_phrases("knee-chain", params, demo.last["alt"]) == []
+    _move_sliders(demo, live, params, ["pronation_deg", "femoral_rotation_deg",
+                                       "knee_flexion_deg"])
+    lab.assert_offline_and_clean()
+
+
+def test_stance_player_every_control_redraws_in_lab(lab):
+    live = stance_player()
+    demo = Demo(lab, "stance-player")
+    percent, ratio = live.controls["percent_stance"], live.controls["coupling_ratio"]
+    params = {"preset": live.controls["preset"].value, "percent_stance": percent.value,
+              "coupling_ratio": ratio.value}
+    assert demo_alts.missing_phrases("stance-player", params, demo.last["alt"]) == []
+    # Each preset button (the chosen one last): the preset and its coupling ratio.
+    presets = list(km.STANCE_PRESETS)
+    for preset in presets[1:] + presets[:1]:
+        label = km.STANCE_PRESETS[preset].label
+        demo.output.locator(".widget-toggle-button", has_text=label).click()
+        params.update(preset=preset,
+                      coupling_ratio=round(km.STANCE_PRESETS[preset].ratio_early, 2))
+        demo.expect(f"the {label!r} button", params)
+        assert demo.readout(ratio.description) == pytest.approx(params["coupling_ratio"])
+    # The sliders: % of stance to 100, the ratio to its bounds, % of stance back to 0.
+    for control, name, key, value in ((percent, "percent_stance", "End", percent.max),
+                                      (ratio, "coupling_ratio", "End", ratio.max),
+                                      (ratio, "coupling_ratio", "Home", ratio.min),
+                                      (ratio, "coupling_ratio", "End", ratio.max),
+                                      (percent, "percent_stance", "Home", percent.min)):
+        demo.press(control.description, key)
+        params[name] = value
+        demo.expect(f"{key} on {control.description!r}", params)
+        assert demo.readout(control.description) == pytest.approx(value)
+    # Play moves through stance; the same button then pauses it, on a frame drawn for the
+    # slider's value; Stop goes back to the start.
+    play_pause = demo.output.locator(".widget-play button").first
+    stop = demo.output.locator(".widget-play button:has(i.fa-stop)")
+    assert play_pause.locator("i.fa-play").count() == 1
+    play_pause.click()
+    deadline = time.monotonic() + REDRAW_TIMEOUT_S
+    while demo.frame()["alt"] == demo.last["alt"]:
+        assert time.monotonic() < deadline, "stance-player: Play did not change the picture"
+        demo.page.wait_for_timeout(50)
+    play_pause.click()
+    play_pause.locator("i.fa-play").wait_for(timeout=5_000)  # the button shows Play again
+    demo.page.wait_for_timeout(300)  # a step already sent may still arrive
+    params["percent_stance"] = demo.readout(percent.description)
+    assert percent.min < params["percent_stance"] < percent.max, "Pause did not pause"
+    demo.expect("Play, then Pause", params)
+    demo.page.wait_for_timeout(600)  # more than two steps of Play: nothing may move now
+    assert demo.frame() == demo.last, "the player went on after Pause"
+    stop.click()
+    params["percent_stance"] = percent.min
+    demo.expect("Stop", params)
+    assert demo.readout(percent.description) == percent.min
+    lab.assert_offline_and_clean()
