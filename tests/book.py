@@ -20,6 +20,11 @@ STRICT_BUILD = ["build", "-W", "-n", "--keep-going", "--all"]
 OUTPUT_ARGS = ["--path-output", str(BUILD_ROOT)] if BUILD_ROOT != ROOT else []
 
 
+# The citation keys of the book's one bibliography.
+BIB_KEYS = frozenset(re.findall(r"^@\w+\{([^,\s]+),",
+                                (ROOT / "references.bib").read_text(encoding="utf-8"), re.M))
+
+
 def jupyter_book(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("jupyter-book")
     return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True)

@@ -11,11 +11,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from book import HTML, ROOT, chapter_files, html_page
+from book import BIB_KEYS, HTML, ROOT, chapter_files, html_page
 
 CHAPTERS = chapter_files()
 IDS = [p.stem for p in CHAPTERS]
-BIB_KEYS = set(re.findall(r"^@\w+\{([^,\s]+),", (ROOT / "references.bib").read_text(), re.M))
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 MIN_WORDS = 1500  # chapters 1-8; chapter 9 is a summary
 

@@ -5,7 +5,6 @@ Each test reads the data back from the matplotlib artists and compares it with t
 from the numbers in the text fails here.
 """
 
-import re
 
 import matplotlib
 
@@ -15,12 +14,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from book import ROOT  # noqa: E402
+from book import BIB_KEYS  # noqa: E402
 from widgets import diagrams  # noqa: E402
 from widgets import evidence as ev  # noqa: E402
 from widgets import kinematics as km  # noqa: E402
 
-BIB_KEYS = set(re.findall(r"^@\w+\{([^,\s]+),", (ROOT / "references.bib").read_text(), re.M))
 
 
 @pytest.fixture(autouse=True)

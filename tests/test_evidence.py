@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from book import BIB_KEYS
 from widgets import evidence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,11 +57,6 @@ FACTS = {
 SINCLAIR = {"shod": (12.4, 7.5), "medial_orthosis": (10.8, 5.0), "lateral_wedge": (14.1, 6.1)}
 
 
-def bib_keys() -> set[str]:
-    text = (ROOT / "references.bib").read_text(encoding="utf-8")
-    return set(re.findall(r"@\w+\{([^,\s]+),", text))
-
-
 def test_every_constant_has_been_checked_against_the_fact_sheet():
     unchecked = sorted(set(evidence.all_sourced()) - set(FACTS))
     assert not unchecked, f"add these to FACTS in this test after checking FACTS.md: {unchecked}"
@@ -87,7 +83,7 @@ def test_opensim_axis_is_the_published_model_axis():
 
 
 def test_every_key_is_in_references_bib():
-    missing = evidence.cited_keys() - bib_keys()
+    missing = evidence.cited_keys() - BIB_KEYS
     assert not missing
 
 

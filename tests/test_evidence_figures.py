@@ -10,12 +10,11 @@ import pytest
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from book import ROOT  # noqa: E402
+from book import BIB_KEYS, ROOT  # noqa: E402
 from widgets import evidence as ev  # noqa: E402
 from widgets import evidence_figures as ef  # noqa: E402
 
 EVIDENCE_CHAPTERS = ["06-conditions", "07-evidence", "08-assessment-and-care"]
-BIB_KEYS = set(re.findall(r"^@\w+\{([^,\s]+),", (ROOT / "references.bib").read_text(), re.M))
 
 
 def sourced_numbers() -> set[float]:
