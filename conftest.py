@@ -14,12 +14,13 @@ import jupytext
 import nbval.plugin
 from nbval.plugin import IPyNbFile
 
+from tools.assignments import is_notebook_page
+
 CHAPTERS = Path(__file__).parent / "chapters"
 
 
 def is_chapter_notebook(path: Path) -> bool:
-    return (path.suffix == ".md" and path.parent == CHAPTERS
-            and "jupytext:" in path.read_text(encoding="utf-8").split("\n---", 1)[0])
+    return path.suffix == ".md" and path.parent == CHAPTERS and is_notebook_page(path)
 
 
 class MystNotebook(IPyNbFile):
