@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jupytext
 import yaml
+
+from widgets import evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 # KC_BUILD_ROOT lets several checkouts or people test at once without sharing _build/.
@@ -45,3 +48,20 @@ def chapter_title(path: Path) -> str:
 
 def html_page(path: Path) -> Path:
     return HTML / path.relative_to(ROOT).with_suffix(".html")
+
+
+def chapter_markdown(path: Path) -> str:
+    """The text a reader reads: every markdown cell of a chapter, read with jupytext."""
+    notebook = jupytext.read(path)
+    return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+
+
+def sourced_values() -> set[float]:
+    """Every value, bound and spread that widgets.evidence holds (the numbers prose may state)."""
+    values = set()
+    for sourced in evidence.all_sourced().values():
+        values.update(x for x in (sourced.value, sourced.sd, sourced.low, sourced.high)
+                      if x is not None)
+    for condition in evidence.SINCLAIR2017.values():
+        values.update((condition.peak_eversion_deg, condition.tibial_rotation_range_deg))
+    return values

@@ -8,10 +8,9 @@ exercises compute, and the cited values must appear written as the fact sheet al
 
 import re
 
-import jupytext
 import pytest
 
-from book import ROOT
+from book import ROOT, chapter_markdown, sourced_values
 from widgets import evidence as ev
 from widgets import kinematics as km
 
@@ -20,8 +19,7 @@ CHAPTERS = {n: ROOT / "chapters" / f"{n}.md"
 
 
 def prose(name):
-    notebook = jupytext.read(CHAPTERS[name])
-    return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    return chapter_markdown(CHAPTERS[name])
 
 
 def formatted(x):
@@ -29,15 +27,7 @@ def formatted(x):
 
 
 def evidence_numbers():
-    numbers = set()
-    for sourced in ev.all_sourced().values():
-        for x in (sourced.value, sourced.sd, sourced.low, sourced.high):
-            if x is not None:
-                numbers |= formatted(x)
-    for condition in ev.SINCLAIR2017.values():
-        numbers |= formatted(condition.peak_eversion_deg)
-        numbers |= formatted(condition.tibial_rotation_range_deg)
-    return numbers
+    return set().union(*(formatted(x) for x in sourced_values()))
 
 
 def model_numbers():

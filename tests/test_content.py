@@ -11,7 +11,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from book import BIB_KEYS, HTML, ROOT, chapter_files, html_page
+from book import BIB_KEYS, HTML, ROOT, chapter_files, chapter_markdown, html_page
 
 CHAPTERS = chapter_files()
 IDS = [p.stem for p in CHAPTERS]
@@ -22,14 +22,11 @@ MIN_WORDS = 1500  # chapters 1-8; chapter 9 is a summary
 UNVERIFIED_NUMBERS = ["20.5", "68.5", "4–47", "4-47", "23°", "23 °"]
 
 
-def markdown_text(path):
-    notebook = jupytext.read(path)
-    return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
 
 
 def prose_words(path):
     """Words a reader reads: markdown cells without directive fences, options and roles."""
-    text = markdown_text(path)
+    text = chapter_markdown(path)
     text = re.sub(r"^(```|:::).*$|^:\w[\w-]*:.*$|^\(.*\)=$", " ", text, flags=re.M)
     text = re.sub(r"\{[a-z:]+\}`([^`]*)`", r"\1", text)
     return len(re.findall(r"[A-Za-z][A-Za-z'’-]*", text))
@@ -65,14 +62,14 @@ def test_every_cited_key_is_in_references_bib():
 
 def test_unverified_numbers_do_not_appear():
     for path in all_book_sources():
-        text = markdown_text(path) if path in CHAPTERS else path.read_text(encoding="utf-8")
+        text = chapter_markdown(path) if path in CHAPTERS else path.read_text(encoding="utf-8")
         for number in UNVERIFIED_NUMBERS:
             assert number not in text, f"{path.name} states the unverified value {number}"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
 def test_chapter_structure(chapter):
-    text = markdown_text(chapter)
+    text = chapter_markdown(chapter)
     directives = re.findall(r"```\{admonition\} ([^\n]+)", text)
     assert directives and directives[0].strip() == "Learning objectives", chapter.name
     assert directives[-1].strip() == "Key takeaways", chapter.name

@@ -2,7 +2,6 @@
 
 import re
 
-import jupytext
 import matplotlib
 import numpy as np
 import pytest
@@ -10,26 +9,15 @@ import pytest
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from book import BIB_KEYS, ROOT  # noqa: E402
+from book import BIB_KEYS, ROOT, chapter_markdown, sourced_values  # noqa: E402
 from widgets import evidence as ev  # noqa: E402
 from widgets import evidence_figures as ef  # noqa: E402
 
 EVIDENCE_CHAPTERS = ["06-conditions", "07-evidence", "08-assessment-and-care"]
 
 
-def sourced_numbers() -> set[float]:
-    """Every value, bound and spread that widgets.evidence holds."""
-    numbers = set()
-    for s in ev.all_sourced().values():
-        numbers.update(x for x in (s.value, s.low, s.high, s.sd) if x is not None)
-    for condition in ev.SINCLAIR2017.values():
-        numbers.update((condition.peak_eversion_deg, condition.tibial_rotation_range_deg))
-    return numbers
-
-
 def prose(chapter: str) -> str:
-    notebook = jupytext.read(ROOT / "chapters" / f"{chapter}.md")
-    return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    return chapter_markdown(ROOT / "chapters" / f"{chapter}.md")
 
 
 def close_all():
@@ -152,7 +140,7 @@ def without_code_solutions(text: str) -> str:
 
 @pytest.mark.parametrize("chapter", EVIDENCE_CHAPTERS)
 def test_every_decimal_in_the_prose_is_a_sourced_value(chapter):
-    allowed = sourced_numbers() | ILLUSTRATIVE
+    allowed = sourced_values() | ILLUSTRATIVE
     for number in re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", without_code_solutions(prose(chapter))):
         assert float(number) in allowed, f"{chapter}: {number} is not in widgets.evidence"
 
