@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import jupytext
-import yaml
 
+from tools.assignments import chapter_paths
 from widgets import evidence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,9 +35,7 @@ def jupyter_book(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 def chapter_files() -> list[Path]:
     """The numbered chapters, in table-of-contents order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [entry["file"] for part in toc["parts"] for entry in part["chapters"]]
-    return [ROOT / f"{f}.md" for f in files if re.match(r"chapters/\d\d-", f)]
+    return [p for p in chapter_paths() if re.match(r"\d\d-", p.name)]
 
 
 def chapter_title(path: Path) -> str:
