@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: book test clean assignments
+.PHONY: book test clean assignments vendor
 
 # Create .venv if missing and (re)install whenever the requirements change.
 $(STAMP): requirements.txt pyproject.toml
@@ -33,6 +33,11 @@ test: $(STAMP) $(CACHE_STAMP)
 # (see chapters/instructors.md); reuses the outputs of the last book build when current.
 assignments: $(STAMP)
 	$(BIN)/python -m tools.assignments
+
+# Re-fetch the vendored JavaScript in _vendor/ from the npm registry at the versions pinned
+# there (needs Node and npm; building or reading the book never does).
+vendor:
+	bash _vendor/refresh.sh
 
 clean:
 	rm -rf _build
