@@ -1,21 +1,53 @@
 #!/usr/bin/env bash
-# Re-fetch the vendored JavaScript from the npm registry (needs npm and network; the book
-# build itself never does). Change the versions here, run it, rebuild, run tests/test_browser.py.
+# Re-fetch the vendored JavaScript from the npm registry (`make vendor`; needs Node, npm and
+# the registry; building or reading the book never does).
+#
+# The versions are pinned exactly in _vendor/package.json and, with their integrity hashes,
+# in _vendor/package-lock.json. To change one: edit package.json, run
+# `npm install --package-lock-only --ignore-scripts` in _vendor/, then this script.
+# `npm ci` runs in a temporary copy, so node_modules never lands in the repository.
+#
+#   html/  published at the site root (html_extra_path in _config.yml):
+#          jupyter-widgets/  @jupyter-widgets/html-manager embed-amd.js + fonts, requirejs
+#                            require.js (setup.js and the LICENSE-*.txt headers are ours)
+#          mathjax/          mathjax es5/tex-mml-chtml.js + woff-v2 fonts
+#   test/  used by the tests only, never published: axe-core/axe.min.js
 set -euo pipefail
-HTML_MANAGER=1.0.15   # must match the ipywidgets major version (8.x -> html-manager 1.x)
-REQUIREJS=2.3.8
-MATHJAX=3.2.2
 here="$(cd "$(dirname "$0")" && pwd)"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-npm pack --silent "@jupyter-widgets/html-manager@$HTML_MANAGER" "requirejs@$REQUIREJS" "mathjax@$MATHJAX"
-for f in *.tgz; do mkdir "${f%.tgz}"; tar xzf "$f" -C "${f%.tgz}"; done
-hm="jupyter-widgets-html-manager-$HTML_MANAGER/package/dist"
-w="$here/html/jupyter-widgets"; m="$here/html/mathjax"
-rm -f "$w"/*.js.LICENSE.txt "$w"/*.woff "$w"/*.woff2 "$w"/*.ttf
-cp "requirejs-$REQUIREJS/package/require.js" "$w/"
+cp "$here/package.json" "$here/package-lock.json" "$tmp/"
+# --ignore-scripts: we only copy files out of the packages, nothing needs to run.
+(cd "$tmp" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+nm="$tmp/node_modules"
+version() { node -p "require('$nm/$1/package.json').version"; }
+
+# The widget manager must match the ipywidgets major version (8.x -> html-manager 1.x).
+hm="$nm/@jupyter-widgets/html-manager/dist"
+w="$here/html/jupyter-widgets"; m="$here/html/mathjax"; a="$here/test/axe-core"
+mkdir -p "$w"
+rm -f "$w"/*.js.LICENSE.txt "$w"/*.woff "$w"/*.woff2 "$w"/*.ttf "$w/embed-amd.js" "$w/require.js"
+cp "$nm/requirejs/require.js" "$w/"
 cp "$hm/embed-amd.js" "$hm/embed.js.LICENSE.txt" "$hm"/*.woff2 "$hm"/*.woff "$hm"/*.ttf "$w/"
+
 rm -rf "$m"; mkdir -p "$m/output/chtml/fonts/woff-v2"
-cp "mathjax-$MATHJAX/package/es5/tex-mml-chtml.js" "mathjax-$MATHJAX/package/LICENSE" "$m/"
-cp "mathjax-$MATHJAX/package/es5/output/chtml/fonts/woff-v2/"*.woff "$m/output/chtml/fonts/woff-v2/"
-echo "refreshed; now update the versions named in README.md and the LICENSE-*.txt headers"
+cp "$nm/mathjax/es5/tex-mml-chtml.js" "$nm/mathjax/LICENSE" "$m/"
+cp "$nm/mathjax/es5/output/chtml/fonts/woff-v2/"*.woff "$m/output/chtml/fonts/woff-v2/"
+
+rm -rf "$a"; mkdir -p "$a"
+cp "$nm/axe-core/axe.min.js" "$nm/axe-core/LICENSE" "$nm/axe-core/LICENSE-3RD-PARTY.txt" "$a/"
+
+# Our licence notes name the version they describe; say which ones no longer match.
+stale=0
+check() {  # file, package
+  local v; v="$(version "$2")"
+  if ! head -1 "$1" | grep -qF "$2 $v"; then
+    echo "update the first line of ${1#"$here"/}: it should name $2 $v"; stale=1
+  fi
+}
+check "$w/LICENSE-html-manager.txt" "@jupyter-widgets/html-manager"
+check "$w/LICENSE-requirejs.txt" requirejs
+echo "refreshed from the npm registry:"
+for p in @jupyter-widgets/html-manager requirejs mathjax axe-core; do echo "  $p $(version "$p")"; done
+[ "$stale" -eq 0 ] || echo "(licence notes above are out of date)"
+echo "if a version changed: update README.md (\"Offline JavaScript\"), then make clean, rebuild" \
+     "and run the browser tests (tests/test_browser*.py)"
