@@ -53,6 +53,10 @@ class AxisExplorerFigure(DemoFigure):
         self._build_views()
         self._build_bars()
         self._build_ratio()
+        self.dynamic = [self.side_axis, self.side_text, self.top_axis, self.top_text,
+                        *self.bars, self.bars_zero, *self.bar_labels, self.ax_bars.title,
+                        self.hinge_curve, self.marker, self.ratio_line,
+                        self.ratio_text]
         self.params = {}
 
     def _build_views(self):
@@ -82,7 +86,7 @@ class AxisExplorerFigure(DemoFigure):
         self.bars = ax.barh([1, 0], [0, 0], color=[style.FOOT, style.TIBIA], height=0.6)
         ax.set_yticks([1, 0], ["Calcaneal eversion", "Tibial internal\nrotation"])
         ax.set_xlim(-limit, limit)
-        ax.axvline(0, color="black", lw=0.8)
+        self.bars_zero = ax.axvline(0, color="black", lw=0.8)  # over the bars: redrawn
         ax.set_xlabel("degrees (negative: inversion / external rotation)")
         ax.set_title("Foot on the ground", fontsize=10)
         self.bar_labels = [ax.text(0, y, "", va="center", fontsize=9) for y in (1, 0)]
@@ -99,11 +103,13 @@ class AxisExplorerFigure(DemoFigure):
         self.hinge_curve, = ax.plot([], [], color=style.IDEAL, lw=1.8,
                                     label="ideal hinge (small angles)")
         self.marker, = ax.plot([], [], "o", color=style.TIBIA, ms=8, label="current axis")
-        ax.axhline(1.0, color=style.IDEAL, lw=0.6, ls=":")
+        # Redrawn with the curve, over which it lies.
+        self.ratio_line = ax.axhline(1.0, color=style.IDEAL, lw=0.6, ls=":")
         ax.set_xlim(*INCLINATION_SLIDER_DEG)
         ax.set_ylim(0, RATIO_AXIS_MAX)
         ax.set_xlabel("Axis inclination α (°)")
         ax.set_ylabel("Tibial rotation per °\nof eversion")
+        # Upper left, where the curve (low at small inclinations) never passes: left static.
         ax.legend(loc="upper left", fontsize=7.5, frameon=False)
         self.ratio_text = ax.text(0.98, 0.04, "", transform=ax.transAxes, ha="right", fontsize=9)
 

@@ -46,6 +46,9 @@ class KneeChainFigure(DemoFigure):
         self._build_front()
         self._build_dial()
         self._build_bars()
+        self.dynamic = [self.quad_line, self.quad_extension, self.tendon_line, self.knee_centre,
+                        self.front_title, self.femur_pointer, self.tibia_pointer,
+                        *self.bars, self.bars_zero, *self.bar_labels, self.bar_title]
         self.params = {}
 
     def _build_front(self):
@@ -64,7 +67,8 @@ class KneeChainFigure(DemoFigure):
         self.quad_line, = ax.plot([], [], color=style.KNEE, lw=1.8)
         self.quad_extension, = ax.plot([], [], color=style.KNEE, lw=1, ls="--")
         self.tendon_line, = ax.plot([], [], color=style.KNEE, lw=1.8)
-        ax.plot([0], [0], "o", color="white", mec=style.KNEE, ms=9)
+        # Drawn over the lines that meet at the knee, so redrawn with them.
+        self.knee_centre, = ax.plot([0], [0], "o", color="white", mec=style.KNEE, ms=9)
 
     def _build_dial(self):
         ax = self.ax_dial
@@ -93,7 +97,7 @@ class KneeChainFigure(DemoFigure):
         limit = (km.TIBIAL_ROTATION_RANGE_DEG[1] + km.FEMORAL_ROTATION_RANGE_DEG[1]
                  + km.SCREW_HOME_DEG)
         ax.set_xlim(-limit, limit)
-        ax.axvline(0, color="black", lw=0.8)
+        self.bars_zero = ax.axvline(0, color="black", lw=0.8)  # over the bars: redrawn
         ax.set_xlabel("internal (+) / external (−) rotation, °", fontsize=8)
         self.bar_labels = [ax.text(0, y, "", va="center", fontsize=8) for y in positions]
         self.bar_title = ax.set_title("", fontsize=10)

@@ -59,16 +59,25 @@ class StancePlayerFigure(DemoFigure):
             ax.set_xlabel("% of stance")
             ax.set_title(title, fontsize=10, color=colour)
         self.ax_ev.set_ylabel("degrees")
-        self.ev_curve, = self.ax_ev.plot([], [], color=style.FOOT, lw=2)
-        self.tib_curve, = self.ax_tib.plot([], [], color=style.TIBIA, lw=2)
-        self.ev_marker, = self.ax_ev.plot([], [], "o", color=style.FOOT, ms=9, mec="black")
-        self.tib_marker, = self.ax_tib.plot([], [], "o", color=style.TIBIA, ms=9, mec="black")
-        self.cursor = [ax.axvline(0, color="#999999", lw=1) for ax in (self.ax_ev, self.ax_tib)]
+        # Curves, markers and cursor lie above the spines (zorder 2.5), as the blitted
+        # redraw draws them: at 0% and 100% of stance they meet the frame.
+        above = 2.6
+        self.ev_curve, = self.ax_ev.plot([], [], color=style.FOOT, lw=2, zorder=above)
+        self.tib_curve, = self.ax_tib.plot([], [], color=style.TIBIA, lw=2, zorder=above)
+        self.ev_marker, = self.ax_ev.plot([], [], "o", color=style.FOOT, ms=9, mec="black",
+                                          zorder=above)
+        self.tib_marker, = self.ax_tib.plot([], [], "o", color=style.TIBIA, ms=9, mec="black",
+                                            zorder=above)
+        self.cursor = [ax.axvline(0, color="#999999", lw=1, zorder=above)
+                       for ax in (self.ax_ev, self.ax_tib)]
         self.ev_text = self.ax_ev.text(0.02, 0.97, "", transform=self.ax_ev.transAxes,
                                        va="top", fontsize=9)
         self.tib_text = self.ax_tib.text(0.02, 0.97, "", transform=self.ax_tib.transAxes,
                                          va="top", fontsize=9)
         self.suptitle = self.fig.suptitle("", fontsize=10)
+        self.dynamic = [self.ev_curve, self.ev_marker, self.cursor[0], self.ev_text,
+                        self.tib_curve, self.tib_marker, self.cursor[1], self.tib_text,
+                        self.suptitle]
         self.params = {}
 
     def update(self, percent_stance=0.0, preset="shod", coupling_ratio=None):

@@ -4,7 +4,7 @@ Each demonstration is a figure built once with its artists, plus an ``update(**p
 method that changes those artists (``set_data``, bar heights, text). This module turns
 such a figure into
 
-- a PNG (:func:`figure_png`), for the live widget and for the precomputed frames;
+- a PNG (:meth:`DemoFigure.png`, blitted), for the live widget and the precomputed frames;
 - a live ipywidgets demo (:class:`LiveDemo`): controls whose every change calls
   ``update`` and swaps the picture shown;
 - a kernel-free fallback for the static HTML book (:func:`frame_explorer`): precomputed
@@ -30,6 +30,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import ipywidgets as ipw
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
@@ -38,19 +40,23 @@ from .style import DPI_STATIC_FRAMES
 DPI_LIVE = 90
 # A palette of 64 colours keeps line drawings sharp and makes each frame about 3x smaller.
 FRAME_COLOURS = 64
+# zlib level of the live picture: level 1 encodes about twice as fast as the default 6 and
+# the PNG is no bigger for these flat-colour drawings (measured in benchmarks/).
+LIVE_PNG_COMPRESSION = 1
 
 
-def figure_png(fig: Figure, dpi: float = DPI_LIVE, colours: int | None = None) -> bytes:
-    """Render ``fig`` to PNG bytes; with ``colours``, quantize to a palette (smaller files)."""
+def rgba_png(rgba: np.ndarray, colours: int | None = None,
+             compress_level: int = LIVE_PNG_COMPRESSION) -> bytes:
+    """PNG bytes of an RGBA pixel array, drawn on white; with ``colours``, quantized to a
+    palette and optimized (smaller, slower: for the precomputed frames)."""
+    image = PILImage.fromarray(rgba).convert("RGB")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     if colours is None:
-        return buffer.getvalue()
-    image = PILImage.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    small = io.BytesIO()
-    image.quantize(colours, method=PILImage.Quantize.FASTOCTREE).save(small, format="png",
-                                                                      optimize=True)
-    return small.getvalue()
+        image.save(buffer, format="png", compress_level=compress_level)
+    else:
+        image.quantize(colours, method=PILImage.Quantize.FASTOCTREE).save(
+            buffer, format="png", optimize=True)
+    return buffer.getvalue()
 
 
 def signed_angle(value: float, positive: str, negative: str, digits: int = 1) -> str:
@@ -80,14 +86,20 @@ def image_widget(png: bytes = b"", alt: str = "") -> ipw.HTML:
 class DemoFigure:
     """Base class of the demonstrations' figures: build artists once, then ``update``.
 
-    Subclasses create ``self.fig`` and its artists in ``__init__`` and implement
-    ``update(**params)``, which must only change existing artists. ``params`` holds the
-    values last drawn, so tests can compare the drawing with the model, and
-    ``describe_params(params)`` turns it into the picture's text alternative.
+    Subclasses create ``self.fig`` and its artists in ``__init__``, list in ``self.dynamic``
+    (in drawing order) every artist that ``update(**params)`` changes, and implement
+    ``update``, which must only change those artists. ``params`` holds the values last drawn,
+    so tests can compare the drawing with the model, and ``describe_params(params)`` turns it
+    into the picture's text alternative.
+
+    Rendering blits: everything that never changes is drawn once per resolution and saved;
+    each render restores that picture and draws only ``self.dynamic`` over it, so a slider
+    move costs a few artists instead of the whole figure (see benchmarks/demo_update_time.py).
     """
 
     fig: Figure
     params: dict
+    dynamic: list
 
     def update(self, **params) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -102,13 +114,37 @@ class DemoFigure:
             self.update(**params)
         return self.describe_params(self.params)
 
-    def png(self, dpi: float = DPI_LIVE, colours: int | None = None) -> bytes:
-        png = figure_png(self.fig, dpi=dpi, colours=colours)
-        # The first render placed the axes (constrained layout); keep that placement, so
-        # later renders skip the layout solver (a good part of each update's time).
+    def _save_background(self, dpi: float) -> None:
+        """Fix the layout and save the picture of every artist except ``self.dynamic``."""
+        canvas = FigureCanvasAgg(self.fig)
+        self.fig.set_dpi(dpi)
         if self.fig.get_layout_engine() is not None:
+            # Place the axes once (constrained layout, with the current texts), then keep
+            # that placement: the layout solver would otherwise run on every render.
+            canvas.draw()
             self.fig.set_layout_engine("none")
-        return png
+        for artist in self.dynamic:
+            artist.set_animated(True)   # animated artists are left out of a full draw
+        try:
+            canvas.draw()
+            self._background = (dpi, canvas.copy_from_bbox(self.fig.bbox))
+        finally:
+            for artist in self.dynamic:
+                artist.set_animated(False)   # so savefig and inline display still show them
+
+    def render_rgba(self, dpi: float = DPI_LIVE) -> np.ndarray:
+        """The figure in its current state as an RGBA array (a view of the canvas buffer)."""
+        background = getattr(self, "_background", None)
+        if background is None or background[0] != dpi:
+            self._save_background(dpi)
+        canvas = self.fig.canvas
+        canvas.restore_region(self._background[1])
+        for artist in self.dynamic:
+            self.fig.draw_artist(artist)
+        return np.asarray(canvas.buffer_rgba())
+
+    def png(self, dpi: float = DPI_LIVE, colours: int | None = None) -> bytes:
+        return rgba_png(self.render_rgba(dpi), colours=colours)
 
 
 class LiveDemo:
