@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: book test clean assignments vendor
+.PHONY: book test clean assignments vendor bench
 
 # Create .venv if missing and (re)install whenever the requirements change.
 $(STAMP): requirements.txt pyproject.toml
@@ -33,6 +33,12 @@ test: $(STAMP) $(CACHE_STAMP)
 # (see chapters/instructors.md); reuses the outputs of the last book build when current.
 assignments: $(STAMP)
 	$(BIN)/python -m tools.assignments
+
+# Benchmarks (not tests): one table of build times, demo update times, page weights and
+# suite times, each the median of several runs against its budget (about 10 minutes;
+# `make bench BENCH_ARGS=--quick` measures only the demos and the current _build/html).
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 # Re-fetch the vendored JavaScript in _vendor/ from the npm registry at the versions pinned
 # there (needs Node and npm; building or reading the book never does).

@@ -1,8 +1,9 @@
-"""Size of each built chapter page and of its widget state (a benchmark, not a test).
+"""Bytes of every chapter page (its HTML with the inline widget data, plus the images it
+alone shows) and of the whole built site.
 
-Usage: ``.venv/bin/python benchmarks/page_weight.py [path/to/_build/html]`` (default: the
-``_build/html`` under ``$KC_BUILD_ROOT`` or the repository). The limit the tests enforce
-for pages with demonstrations is ``tests/test_demo_pages.py``'s ``PAGE_LIMIT_BYTES``.
+Usage: ``python -m benchmarks.page_weight [path/to/_build/html]`` (default: the ``_build/html``
+under ``$KC_BUILD_ROOT`` or the repository). ``tests/test_demo_pages.py`` enforces the page
+limit on every build.
 """
 
 from __future__ import annotations
@@ -12,20 +13,33 @@ import re
 import sys
 from pathlib import Path
 
+from .table import Figure, print_table
+
 ROOT = Path(__file__).resolve().parents[1]
-WIDGET_STATE = re.compile(
-    r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.DOTALL)
+PAGE_BUDGET_MB = 1.5
+SITE_BUDGET_MB = 30.0
+IMAGE_SRC = re.compile(r'<img[^>]*\ssrc="(?!data:)([^"]+)"')
 
 
-def main():
-    default = Path(os.environ.get("KC_BUILD_ROOT", ROOT)) / "_build" / "html"
-    html = Path(sys.argv[1]) if len(sys.argv) > 1 else default
-    for page in sorted((html / "chapters").glob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        state = sum(len(m) for m in WIDGET_STATE.findall(text))
-        print(f"{page.name:40s} {page.stat().st_size / 1e6:5.2f} MB"
-              f"  (widget state {state / 1e6:4.2f} MB)")
+def page_bytes(page: Path) -> int:
+    """The page's HTML plus the local images it links (theme assets are shared by all pages)."""
+    text = page.read_text(encoding="utf-8")
+    images = {(page.parent / src.split("#")[0]).resolve() for src in IMAGE_SRC.findall(text)}
+    return page.stat().st_size + sum(image.stat().st_size for image in images if image.is_file())
+
+
+def site_bytes(html: Path) -> int:
+    return sum(f.stat().st_size for f in html.rglob("*") if f.is_file())
+
+
+def measure(html: Path) -> list[Figure]:
+    figures = [Figure(f"page {page.stem} (HTML + its images)", "MB",
+                      [page_bytes(page) / 1e6], PAGE_BUDGET_MB)
+               for page in sorted((html / "chapters").glob("*.html"))]
+    figures.append(Figure("_build/html in total", "MB", [site_bytes(html) / 1e6], SITE_BUDGET_MB))
+    return figures
 
 
 if __name__ == "__main__":
-    main()
+    default = Path(os.environ.get("KC_BUILD_ROOT", ROOT)) / "_build" / "html"
+    print_table(measure(Path(sys.argv[1]) if len(sys.argv) > 1 else default))

@@ -1,0 +1,37 @@
+"""``make bench``: every benchmark, one table. ``--runs N`` (default 3) sets the runs per
+figure; ``--quick`` measures only the demos and the current ``_build/html`` (no builds, no
+suites), in under a minute."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from . import build_time, demo_update_time, frames_time, page_weight, suite_time
+from .table import print_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each timed figure")
+    parser.add_argument("--quick", action="store_true",
+                        help="demos and the existing _build/html only")
+    args = parser.parse_args()
+    figures = demo_update_time.measure() + frames_time.measure(args.runs)
+    if args.quick:
+        html = Path(os.environ.get("KC_BUILD_ROOT", ROOT)) / "_build" / "html"
+        if html.is_dir():
+            figures += page_weight.measure(html)
+    else:
+        with build_time.book_copy() as copy:
+            figures += build_time.measure(copy, args.runs)
+            figures += page_weight.measure(copy.html)
+            figures += suite_time.measure(copy.output, args.runs)
+    print_table(figures)
+
+
+if __name__ == "__main__":
+    main()
