@@ -35,7 +35,7 @@ assignments: $(STAMP)
 	$(BIN)/python -m tools.assignments
 
 # Benchmarks (not tests): one table of build times, demo update times, page weights and
-# suite times, each the median of several runs against its budget (about 10 minutes;
+# suite times, each the median of several runs against its budget (about 5 minutes;
 # `make bench BENCH_ARGS=--quick` measures only the demos and the current _build/html).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
