@@ -1,0 +1,48 @@
+"""The benchmark harness measures what it says (the figures themselves are not tested)."""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+
+from benchmarks.demo_update_time import sweep
+from benchmarks.page_weight import page_bytes
+from benchmarks.table import Figure, print_table
+
+
+def test_a_slider_sweep_covers_its_whole_range_with_real_changes():
+    control = ipw.FloatSlider(value=-30.0, min=-30.0, max=30.0)
+    values = sweep(control)
+    assert min(values) == -30.0 and max(values) == 30.0
+    assert values[0] != control.value
+    assert all(a != b for a, b in zip(values, values[1:]))
+
+
+def test_an_int_slider_sweep_steps_through_its_steps():
+    control = ipw.IntSlider(value=0, min=0, max=100, step=5)
+    assert sweep(control)[:3] == [5, 10, 15] and 100 in sweep(control)
+
+
+def test_a_selector_sweep_visits_every_option():
+    control = ipw.ToggleButtons(options=[("A", "a"), ("B", "b"), ("C", "c")], value="a")
+    values = sweep(control)
+    assert set(values) == {"a", "b", "c"} and values[0] == "b"
+
+
+def test_budgets_print_pass_and_over(capsys):
+    print_table([Figure("fast", "ms", [10.0, 20.0, 90.0], budget=30.0),
+                 Figure("slow", "ms", [40.0, 50.0, 5.0], budget=30.0),
+                 Figure("unbudgeted", "s", [1.0])])
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[2:]}
+    assert lines["fast"].endswith("PASS") and " 20.0 " in lines["fast"]
+    assert lines["slow"].endswith("OVER") and " 40.0 " in lines["slow"]
+    assert not lines["unbudgeted"].endswith(("PASS", "OVER"))
+
+
+def test_page_weight_counts_the_page_and_its_own_images(tmp_path):
+    (tmp_path / "_images").mkdir()
+    (tmp_path / "_images" / "a.png").write_bytes(b"x" * 1000)
+    page = tmp_path / "chapters" / "p.html"
+    page.parent.mkdir()
+    page.write_text('<img src="../_images/a.png"> <img src="data:image/png;base64,AA">'
+                    ' <img src="../_images/a.png">')
+    assert page_bytes(page) == page.stat().st_size + 1000
