@@ -1,5 +1,5 @@
 // Our own glue (not from npm): loaded after require.js and before embed-amd.js on every
-// page that shows widgets. Three fixes, each checked by tests/test_browser.py:
+// page that shows widgets. Four fixes, each checked by the browser tests (tests/test_browser*.py):
 (function () {
   // 1. The html-manager bundle finds its font files beside its AMD modules
   //    ("@jupyter-widgets/base", "@jupyter-widgets/html-manager/dist/...", ...), which
@@ -35,4 +35,65 @@
       };
     }
   });
+
+  // 4. Accessible names (axe: aria-input-field-name, button-name). The bundle draws each
+  //    slider's name as a <label> that is not tied to its handle (role="slider"), gives a
+  //    ToggleButtons row no group name and Play's buttons only icons. Tie every control to
+  //    what it shows, whenever widgets are drawn or change state: a slider handle and its
+  //    editable readout are labelled by the widget's label and the handle's value text is
+  //    the readout's (e.g. "50%", not the option's index); a ToggleButtons row is a group
+  //    labelled by its label, each button says whether it is pressed; Play's buttons are
+  //    named by their icon ("Play"/"Pause", "Stop", "Repeat").
+  var labelCount = 0;
+  var PLAY_NAMES = { play: "Play", pause: "Pause", stop: "Stop", retweet: "Repeat" };
+  function set(element, name, value) {
+    if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+  }
+  function labelId(widget) {
+    var label = widget.querySelector(":scope > label.widget-label");
+    if (!label || !label.textContent.trim()) return null;
+    // The bundle copies a control's tooltip into the label's title, "null" when it has none.
+    if (label.getAttribute("title") === "null") label.removeAttribute("title");
+    if (!label.id) label.id = "kc-widget-label-" + ++labelCount;
+    return label.id;
+  }
+  function nameControls() {
+    document.querySelectorAll(".widget-slider").forEach(function (widget) {
+      var id = labelId(widget);
+      var readout = widget.querySelector(".widget-readout");
+      widget.querySelectorAll('[role="slider"]').forEach(function (handle) {
+        if (id) set(handle, "aria-labelledby", id);
+        if (readout && readout.textContent.trim()) {
+          set(handle, "aria-valuetext", readout.textContent.trim());
+        }
+      });
+      if (readout && readout.isContentEditable) {
+        set(readout, "role", "textbox");
+        if (id) set(readout, "aria-labelledby", id);
+      }
+    });
+    document.querySelectorAll(".widget-toggle-buttons").forEach(function (widget) {
+      var id = labelId(widget);
+      set(widget, "role", "group");
+      if (id) set(widget, "aria-labelledby", id);
+      widget.querySelectorAll("button.widget-toggle-button").forEach(function (button) {
+        set(button, "aria-pressed", String(button.classList.contains("mod-active")));
+      });
+    });
+    document.querySelectorAll(".widget-play > button").forEach(function (button) {
+      var icons = Array.prototype.map.call(button.querySelectorAll("i, svg"), function (icon) {
+        return icon.getAttribute("class") || "";
+      }).join(" ");
+      var match = icons.match(/\bfa-(play|pause|stop|retweet)\b/);
+      if (match) set(button, "aria-label", PLAY_NAMES[match[1]]);
+      if (match && match[1] === "retweet") {
+        set(button, "aria-pressed", String(button.classList.contains("mod-active")));
+      }
+    });
+  }
+  new MutationObserver(nameControls).observe(document.documentElement, {
+    subtree: true, childList: true, characterData: true,
+    attributes: true, attributeFilter: ["class", "aria-valuetext"]
+  });
+  document.addEventListener("DOMContentLoaded", nameControls);
 })();
