@@ -30,7 +30,7 @@ import nbformat
 import pytest
 
 import demo_alts
-from test_browser import CHROMIUM, CHROMIUM_FLAGS  # skips (or fails on CI) without Chromium
+from browser import CHROMIUM, CHROMIUM_FLAGS  # skips (or fails on CI) without Chromium
 from widgets import kinematics as km
 from widgets.axis_explorer import axis_explorer
 from widgets.knee_chain import knee_chain
