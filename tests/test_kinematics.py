@@ -225,8 +225,13 @@ def test_steeper_axis_gives_more_tibial_rotation_per_degree(eversion, inclinatio
                                                              deviation):
     assert (km.small_angle_transfer_ratio(inclination + extra, deviation)
             > km.small_angle_transfer_ratio(inclination, deviation))
-    assert (km.tibial_rotation_from_eversion(eversion, inclination + extra, deviation)
-            > km.tibial_rotation_from_eversion(eversion, inclination, deviation))
+    steeper = km.tibial_rotation_from_eversion(eversion, inclination + extra, deviation)
+    flatter = km.tibial_rotation_from_eversion(eversion, inclination, deviation)
+    # With a near-vertical, strongly deviated axis a few degrees of eversion already turn the
+    # tibia to the 90° end of the arcsin in the closed form, where it cannot grow (hypothesis
+    # found 8° at 80°/81° and -45°: 89.99999999999996 vs ...93). The demos never get there:
+    # pronation is limited to ±30°, which keeps tibial rotation within ±30° (tested above).
+    assert steeper > flatter or flatter == pytest.approx(90.0, abs=1e-9)
 
 
 def test_closed_chain_is_vectorised_over_the_axis_too():
