@@ -93,3 +93,18 @@ def test_a_new_resolution_saves_a_new_background():
     frame = figure.render_rgba(DPI_LIVE / 2).shape
     assert frame[0] == pytest.approx(live[0] / 2, abs=1)
     assert differing_fraction(figure) <= MAX_DIFFERING_PIXEL_FRACTION
+
+
+def test_the_static_legend_never_lies_under_the_hinge_curve():
+    """The ratio legend is not redrawn, so the curve drawn over it must never reach it."""
+    figure = AxisExplorerFigure()
+    figure.update()
+    figure.render_rgba(DPI_LIVE)
+    axes = figure.ax_ratio
+    legend = axes.get_legend().get_window_extent()
+    for deviation in np.linspace(*km.DEVIATION_RANGE_DEG, 7):
+        figure.update(inclination_deg=INCLINATION_SLIDER_DEG[1], deviation_deg=deviation)
+        points = axes.transData.transform(np.column_stack(figure.hinge_curve.get_data()))
+        marker = axes.transData.transform(np.column_stack(figure.marker.get_data()))
+        for xy in (*points, *marker):
+            assert not legend.contains(*xy), f"deviation {deviation:.0f}°: curve under legend"

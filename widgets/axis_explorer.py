@@ -97,20 +97,23 @@ class AxisExplorerFigure(DemoFigure):
         fischer = evidence.FISCHER2018_EVERSION_TO_TIBIAL_ROTATION
         ax.axhspan(fischer.value - fischer.sd, fischer.value + fischer.sd, color=style.MEASURED,
                    alpha=0.3, lw=0,
-                   label=f"in vitro, mean ± SD ({fischer.value:.2f} ± {fischer.sd:.2f}, Fischer 2018)")
+                   label=f"in vitro, mean ± SD\n({fischer.value:.2f} ± {fischer.sd:.2f}, Fischer 2018)")
         ax.axhline(fischer.value, color=style.MEASURED, lw=1)
         self.inclinations = np.linspace(*INCLINATION_SLIDER_DEG, 161)
         self.hinge_curve, = ax.plot([], [], color=style.IDEAL, lw=1.8,
                                     label="ideal hinge (small angles)")
-        self.marker, = ax.plot([], [], "o", color=style.TIBIA, ms=8, label="current axis")
+        self.marker, = ax.plot([], [], "o", color=style.TIBIA, ms=8, label="current axis",
+                               clip_on=False)  # whole, also at the axes' edges
         # Redrawn with the curve, over which it lies.
         self.ratio_line = ax.axhline(1.0, color=style.IDEAL, lw=0.6, ls=":")
         ax.set_xlim(*INCLINATION_SLIDER_DEG)
         ax.set_ylim(0, RATIO_AXIS_MAX)
         ax.set_xlabel("Axis inclination α (°)")
         ax.set_ylabel("Tibial rotation per °\nof eversion")
-        # Upper left, where the curve (low at small inclinations) never passes: left static.
-        ax.legend(loc="upper left", fontsize=7.5, frameon=False)
+        # Below the axes, where no curve can cross it (inside, the steep curve ran through
+        # its text): it is not redrawn on updates (tests/test_blitting.py checks both).
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=2, fontsize=7.5,
+                  frameon=False)
         self.ratio_text = ax.text(0.98, 0.04, "", transform=ax.transAxes, ha="right", fontsize=9)
 
     def update(self, inclination_deg=km.DEFAULT_INCLINATION_DEG,

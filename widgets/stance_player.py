@@ -64,10 +64,11 @@ class StancePlayerFigure(DemoFigure):
         above = 2.6
         self.ev_curve, = self.ax_ev.plot([], [], color=style.FOOT, lw=2, zorder=above)
         self.tib_curve, = self.ax_tib.plot([], [], color=style.TIBIA, lw=2, zorder=above)
+        # Not clipped: at 0 % and 100 % of stance the whole marker shows on the frame.
         self.ev_marker, = self.ax_ev.plot([], [], "o", color=style.FOOT, ms=9, mec="black",
-                                          zorder=above)
+                                          zorder=above, clip_on=False)
         self.tib_marker, = self.ax_tib.plot([], [], "o", color=style.TIBIA, ms=9, mec="black",
-                                            zorder=above)
+                                            zorder=above, clip_on=False)
         self.cursor = [ax.axvline(0, color="#999999", lw=1, zorder=above)
                        for ax in (self.ax_ev, self.ax_tib)]
         self.ev_text = self.ax_ev.text(0.02, 0.97, "", transform=self.ax_ev.transAxes,

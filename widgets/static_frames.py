@@ -118,6 +118,8 @@ class DemoFigure:
 
     def _save_background(self, dpi: float) -> None:
         """Fix the layout and save the picture of every artist except ``self.dynamic``."""
+        if not self.params:
+            self.update()   # place the layout around real texts and data, not empty ones
         canvas = FigureCanvasAgg(self.fig)
         self.fig.set_dpi(dpi)
         if self.fig.get_layout_engine() is not None:
