@@ -22,9 +22,9 @@ import threading
 from pathlib import Path
 
 import pytest
-import yaml
 
 from book import BUILD_ROOT, HTML, ROOT
+from tools.assignments import toc_pages
 
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -51,10 +51,7 @@ else:
 def book_pages() -> list[str]:
     """Every HTML page a reader can open, relative to _build/html: the landing page, each
     page of the table of contents, the index and the search page."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]] + [entry["file"] for part in toc["parts"]
-                             for entry in part["chapters"]]
-    return [f"{name}.html" for name in files] + ["genindex.html", "search.html"]
+    return [f"{name}.html" for name in toc_pages()] + ["genindex.html", "search.html"]
 
 
 # Folders of _build/html that hold no reader-facing page: Sphinx's assets and sources, the

@@ -235,10 +235,16 @@ def instructor_notebook(path: Path, cache_dir: Path | None = None,
     return chapter, "nbclient"
 
 
+def toc_pages() -> list[str]:
+    """Every page of the table of contents, in order, as in ``_toc.yml`` (no suffix): the
+    landing page, then each part's pages."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [toc["root"]] + [entry["file"] for part in toc["parts"] for entry in part["chapters"]]
+
+
 def chapter_paths() -> list[Path]:
     """Every notebook page of the table of contents, in order (chapters with a jupytext header)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [ROOT / f"{entry['file']}.md" for part in toc["parts"] for entry in part["chapters"]]
+    files = [ROOT / f"{name}.md" for name in toc_pages()[1:]]
     return [path for path in files if path.exists() and is_notebook_page(path)]
 
 
