@@ -49,5 +49,4 @@ check "$w/LICENSE-requirejs.txt" requirejs
 echo "refreshed from the npm registry:"
 for p in @jupyter-widgets/html-manager requirejs mathjax axe-core; do echo "  $p $(version "$p")"; done
 [ "$stale" -eq 0 ] || echo "(licence notes above are out of date)"
-echo "if a version changed: update README.md (\"Offline JavaScript\"), then make clean, rebuild" \
-     "and run the browser tests (tests/test_browser*.py)"
+echo "if a version changed: make clean, rebuild and run the browser tests (tests/test_browser*.py)"
