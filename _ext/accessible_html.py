@@ -26,6 +26,9 @@ which runs axe-core on every page and fails on a console error); each names its 
   or "System Settings" (both label-content-name-mismatch). The copies of the theme's two
   components drop those aria-labels, so each button is named by what it shows, and the
   icons say "Color mode: light" and so on.
+* **Book title outside any landmark** (``html_sidebars``). The theme puts the title link at
+  the top of the primary sidebar, outside its navigation (axe: region, moderate): the same
+  sidebar is listed with the link inside a ``<nav aria-label="Book home">``.
 * **Link contrast in exercise boxes** (``a11y_static/kc-accessibility.css``). sphinx-exercise
   tints its boxes ``rgba(68,138,255,.1)``; the book theme's link colour reaches only 4.29:1 on
   it (axe: color-contrast, serious; WCAG AA asks 4.5:1).
@@ -44,10 +47,18 @@ from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCe
 HERE = Path(__file__).resolve().parent
 
 
+# sphinx-book-theme's primary sidebar (its theme.conf ``sidebars``), with the title link
+# wrapped in a landmark (a11y_templates/kc-sidebar-title.html).
+PRIMARY_SIDEBAR = ["kc-sidebar-title.html", "icon-links.html", "search-button-field.html",
+                   "sbt-sidebar-nav.html"]
+
+
 def configure(app, config):
     config.templates_path = [str(HERE / "a11y_templates"), *config.templates_path]
     config.html_static_path = [*config.html_static_path, str(HERE / "a11y_static")]
     config.html_context.setdefault("default_mode", "auto")
+    if not config.html_sidebars:
+        config.html_sidebars = {"**": PRIMARY_SIDEBAR}
 
 
 def _script_key(script):

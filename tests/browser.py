@@ -34,8 +34,10 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 # injected by the tests only, never published with the book.
 AXE_JS = ROOT / "_vendor" / "test" / "axe-core" / "axe.min.js"
 SCREENSHOTS = BUILD_ROOT / "_build" / "screenshots"
-# Impacts that fail a page (axe reports minor, moderate, serious, critical).
-FAILING_IMPACTS = ("serious", "critical")
+# Impacts that fail a page: all that axe reports. The issue asked for none serious or
+# critical; after the fixes in _ext/accessible_html.py no page has even a minor one, and a
+# new one should be seen, not slip in.
+FAILING_IMPACTS = ("minor", "moderate", "serious", "critical")
 GROUP_ROLES = ("group", "radiogroup")
 
 if not CHROMIUM.exists():
@@ -255,8 +257,8 @@ class PageReport:
     violations: list[dict]
     screenshot: Path | None
 
-    def serious_violations(self) -> list[str]:
-        """axe violations of impact serious or critical: rule, impact, first targets."""
+    def failing_violations(self) -> list[str]:
+        """axe violations of a failing impact: rule, impact, node count, first targets."""
         return [f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): "
                 + "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:3])
                 for v in self.violations if v["impact"] in FAILING_IMPACTS]
@@ -280,7 +282,7 @@ class PageReport:
         found += [f"ToggleButtons not exposed as a named group: role {c['role']!r}"
                   for c in self.controls
                   if c["kind"] == "ToggleButtons group" and c["role"] not in GROUP_ROLES]
-        found += [f"axe: {line}" for line in self.serious_violations()]
+        found += [f"axe: {line}" for line in self.failing_violations()]
         return found
 
 
