@@ -641,7 +641,9 @@ def tibiofemoral_rotation(tibial_rotation_deg, femoral_rotation_deg, knee_flexio
 
     ``tibial - femoral``: the rotations imposed from the foot and from the hip. With
     ``knee_flexion_deg`` the screw-home rotation (:func:`screw_home_rotation`) is added.
-    Tibia and femur rotating together leave it unchanged.
+    That term is not a third input to the knee: the result is one relative rotation, the
+    tibia on the femur, and screw-home is the part of it that comes with extending the knee
+    (the foot and the hip set the rest). Tibia and femur rotating together leave it unchanged.
     """
     tibial, femoral = _rotation_args(tibial_rotation_deg, femoral_rotation_deg)
     onset = _onset_arg(screw_home_onset_deg)
