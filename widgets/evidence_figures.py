@@ -211,15 +211,15 @@ class _Estimate(NamedTuple):
 _RATIO_ESTIMATES = (
     _Estimate("Rearfoot motion → PFP, RR\n(Dowling 2014; range over studies)",
               ev.DOWLING2014_RELATIVE_RISK, True),
-    _Estimate("Orthoses vs flat inserts at 6 weeks, RR\n(Collins 2008; approximate)",
-              ev.COLLINS2008_SHORT_TERM_RR, True),
+    _Estimate("Orthoses vs flat inserts at 6 weeks, RR\n(Collins 2008 trial; Hossain et al.)",
+              ev.HOSSAIN_ORTHOSES_SHORT_TERM_RR, True),
     _Estimate("Female sex → MTSS, OR\n(Reinking 2017)", ev.REINKING2017_FEMALE_OR, False),
     _Estimate("Previous running injury → MTSS, OR\n(Reinking 2017)",
               ev.REINKING2017_PREVIOUS_INJURY_OR, False),
 )
 _STANDARDISED_ESTIMATES = (
-    _Estimate("Pronated foot posture, effect sizes\n(Neal 2014; range)", ev.NEAL2014_EFFECT_SIZE,
-              True),
+    _Estimate("Foot posture, effect sizes\n(Neal 2014; range of findings)",
+              ev.NEAL2014_EFFECT_SIZE, True),
     _Estimate("Navicular drop → MTSS, SMD\n(Reinking 2017)", ev.REINKING2017_NAVICULAR_DROP_SMD,
               True),
 )
@@ -319,7 +319,8 @@ PFP_CONSENSUS: tuple[Recommendation, ...] = (
     Recommendation("Combined interventions", "supports", "short- and medium-term pain"),
     Recommendation("Prefabricated foot orthoses", "limited or mixed", "short-term pain only"),
     Recommendation("Taping, bracing", "limited or mixed", "uncertain"),
-    Recommendation("Mobilisation", "does not support", "not recommended"),
+    Recommendation("Gait retraining", "limited or mixed", "uncertain"),
+    Recommendation("Mobilisation in isolation", "does not support", "not recommended"),
     Recommendation("Electrophysical agents", "does not support", "not recommended"),
 )
 
@@ -365,7 +366,7 @@ def insert_evidence_timeline_figure() -> Figure:
     fig, ax = plt.subplots(figsize=style.FIGSIZE_WIDE)
     ax.plot([0, long_], [1, 1], color="#cccccc", lw=2)
     ax.plot(short, 1, "o", color=style.SUPPORTS, ms=11)
-    ax.annotate(f"better than flat inserts\n(RR about {ev.COLLINS2008_SHORT_TERM_RR.value:.2f})",
+    ax.annotate(f"better than flat inserts\n(RR {ev.HOSSAIN_ORTHOSES_SHORT_TERM_RR.value:.2f})",
                 (short, 1), xytext=(short + 2, 1.28), fontsize=8)
     ax.plot(long_, 1, "X", color=style.AGAINST, ms=11)
     ax.annotate("no longer better", (long_, 1), xytext=(long_ - 14, 1.28), fontsize=8)
