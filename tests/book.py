@@ -55,10 +55,15 @@ def chapter_markdown(path: Path) -> str:
 
 
 def sourced_values() -> set[float]:
-    """Every value, bound and spread that widgets.evidence holds (the numbers prose may state)."""
+    """Every value, bound and spread that widgets.evidence holds (the numbers prose may state).
+
+    A negative value is also allowed as its magnitude: prose writes the minus as "−", which
+    the tests' number patterns do not take as part of the number.
+    """
     values = set()
     for sourced in evidence.all_sourced().values():
-        values.update(x for x in (sourced.value, sourced.sd, sourced.low, sourced.high)
+        values.update(abs(x) if x < 0 else x
+                      for x in (sourced.value, sourced.sd, sourced.low, sourced.high)
                       if x is not None)
     for condition in evidence.SINCLAIR2017.values():
         values.update((condition.peak_eversion_deg, condition.tibial_rotation_range_deg))

@@ -92,5 +92,5 @@ def test_chapter_9_answers_five_questions_and_states_ranges_as_cited():
     assert f"{neal.low:g}–{neal.high:g}" in flat and f"{dowling.low:g}–{dowling.high:g}" in flat
     newman = ev.NEWMAN2013_MTSS_PREVALENCE
     assert f"{newman.low:g}–{newman.high:g}%" in flat
-    # The relative risk of Collins2008 is only partly verified: not stated without "about".
+    # Chapter 9 gives the orthoses result in words; the ratio (HossainCD008402) stays in chapter 8.
     assert f"{ev.COLLINS2008_SHORT_TERM_RR.value:g}" not in flat

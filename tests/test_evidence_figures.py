@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from book import BIB_KEYS, ROOT, chapter_markdown, sourced_values  # noqa: E402
 from widgets import evidence as ev  # noqa: E402
 from widgets import evidence_figures as ef  # noqa: E402
+from widgets import kinematics as km  # noqa: E402
 
 EVIDENCE_CHAPTERS = ["06-conditions", "07-evidence", "08-assessment-and-care"]
 
@@ -77,8 +78,13 @@ def test_effect_size_figure_plots_every_estimate_against_its_null():
     ratios, standardised = fig.axes
     assert ratios.get_xscale() == "log" and {1.0} <= plotted_x_of(ratios)
     assert {0.0} <= plotted_x_of(standardised)
-    # A partly verified number is labelled "about".
-    assert any(t.get_text() == "about 1.48" for t in ratios.texts)
+    # A partly verified number is labelled "about", a verified one plainly.
+    labels = {t.get_text() for t in ratios.texts}
+    for est in ef._RATIO_ESTIMATES:
+        if est.sourced.value is not None:
+            plain = f"{est.sourced.value:g}"
+            assert (f"about {plain}" if est.sourced.status == ev.PARTLY else plain) in labels
+    assert f"{ev.HOSSAIN_ORTHOSES_SHORT_TERM_RR.value:g}" in labels
     close_all()
 
 
@@ -130,7 +136,10 @@ def test_tables_behind_the_diagrams_cite_known_keys_and_verdicts():
 
 # --- the prose states only what the evidence module holds -----------------------------------
 # Teaching numbers that are not findings: "an RR of 2 and an RR of 0.5" explains the log scale.
-ILLUSTRATIVE = {0.5}
+# Chapter 7 also sets the measured slope against the model's ideal-hinge ratios (0.94, 0.77).
+_OPENSIM_AXIS = km.axis_angles(ev.OPENSIM_STJ_AXIS_TALUS_FRAME)
+ILLUSTRATIVE = {0.5, round(float(km.small_angle_transfer_ratio()), 2),
+                round(float(km.small_angle_transfer_ratio(*_OPENSIM_AXIS)), 2)}
 
 
 def without_code_solutions(text: str) -> str:
@@ -145,13 +154,36 @@ def test_every_decimal_in_the_prose_is_a_sourced_value(chapter):
         assert float(number) in allowed, f"{chapter}: {number} is not in widgets.evidence"
 
 
+PARTLY_DECIMALS = [s for s in ev.all_sourced().values()
+                   if s.status == ev.PARTLY and s.value is not None and s.value % 1]
+
+
 @pytest.mark.parametrize("chapter", EVIDENCE_CHAPTERS)
 def test_partly_verified_numbers_are_written_with_about(chapter):
     text = prose(chapter)
-    for s in (ev.COLLINS2008_SHORT_TERM_RR,):
+    for s in PARTLY_DECIMALS:
         for match in re.finditer(re.escape(f"{s.value:g}"), text):
             before = text[max(0, match.start() - 40):match.start()]
             assert "about" in before, f"{chapter}: '{s.value}' without 'about'"
+
+
+def paragraphs_stating(text: str, number: str) -> list[str]:
+    return [p for p in re.split(r"\n\s*\n", text) if re.search(rf"(?<![\d.]){re.escape(number)}(?![\d])", p)]
+
+
+@pytest.mark.parametrize("chapter", EVIDENCE_CHAPTERS + ["05-stance-phase", "09-questions-and-takeaways"])
+def test_the_orthoses_relative_risk_is_cited_to_the_cochrane_review(chapter):
+    """1.48 is the Cochrane review's figure for the Collins2008 trial (FACTS.md): wherever the
+    prose states it, the paragraph cites HossainCD008402."""
+    rr = f"{ev.HOSSAIN_ORTHOSES_SHORT_TERM_RR.value:g}"
+    for paragraph in paragraphs_stating(prose(chapter), rr):
+        assert "HossainCD008402" in paragraph, f"{chapter}: {rr} not cited to the Cochrane review"
+
+
+def test_the_cochrane_citation_check_fails_on_a_paragraph_citing_only_the_trial():
+    broken = "Orthoses gave a relative risk of 1.48 at 6 weeks {cite:p}`Collins2008`.\n\nMore."
+    paragraphs = paragraphs_stating(broken, "1.48")
+    assert paragraphs and "HossainCD008402" not in paragraphs[0]
 
 
 def test_the_chapters_state_the_key_findings():

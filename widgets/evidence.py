@@ -231,11 +231,16 @@ VICENZINO2010_WORST_PAIN_MM = Sourced(53.25, "mm (VAS)", "Vicenzino2010", VERIFI
 VICENZINO2010_MIDFOOT_WIDTH_MM = Sourced(10.96, "mm", "Vicenzino2010", VERIFIED,
                                          "midfoot width difference, non-weight-bearing to "
                                          "weight-bearing, over 10.96 mm")
+VICENZINO2010_FOLLOW_UP_WEEKS = Sourced(12, "weeks", "Vicenzino2010", VERIFIED,
+                                       "global improvement at 12 weeks")
 VICENZINO2010_SUCCESS_BEFORE = Sourced(40, "%", "Vicenzino2010", VERIFIED, "pretest success")
 VICENZINO2010_SUCCESS_AFTER = Sourced(86, "%", "Vicenzino2010", VERIFIED,
                                       "success with three or more of the four criteria")
 RATHLEFF2015_PARTICIPANTS = Sourced(121, "adolescents", "Rathleff2015", VERIFIED,
                                     "aged 15-19, cluster-randomised", low=15, high=19)
+RATHLEFF2015_FOLLOW_UP_MONTHS = Sourced(None, "months", "Rathleff2015", VERIFIED,
+                                        "recovery assessed at 12 and 24 months",
+                                        low=12, high=24)
 RATHLEFF2015_RECOVERY_OR_12_MONTHS = Sourced(1.73, "OR", "Rathleff2015", VERIFIED,
                                              "recovery, exercise + education vs education, "
                                              "95% CI", low=1.02, high=2.93)
@@ -255,6 +260,7 @@ REDMOND2006_MIDSTANCE_VARIANCE = Sourced(41, "%", "Redmond2006", VERIFIED,
 POWDEN2015_INTER_CLINICIAN_ICC = Sourced(None, "ICC", "Powden2015", VERIFIED,
                                          "weight-bearing lunge test, 12 studies",
                                          low=0.80, high=0.99)
+POWDEN2015_STUDIES = Sourced(12, "studies", "Powden2015", VERIFIED, "systematic review")
 POWDEN2015_MDC_DEG = Sourced(4.6, "deg", "Powden2015", VERIFIED,
                              "average minimal detectable change between clinicians")
 POWDEN2015_MDC_CM = Sourced(1.6, "cm", "Powden2015", VERIFIED,
