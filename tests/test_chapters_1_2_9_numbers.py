@@ -94,3 +94,43 @@ def test_chapter_9_answers_five_questions_and_states_ranges_as_cited():
     assert f"{newman.low:g}–{newman.high:g}%" in flat
     # Chapter 9 gives the orthoses result in words; the ratio (HossainCD008402) stays in chapter 8.
     assert f"{ev.COLLINS2008_SHORT_TERM_RR.value:g}" not in flat
+
+
+def test_chapter_1_quotes_miyazaki_and_its_follow_up():
+    text = re.sub(r"\s+", " ", prose("01-kinetic-chain"))
+    odds = ev.MIYAZAKI2002_ADDUCTION_MOMENT_ODDS
+    assert (f'"the risk of progression of knee OA increased {odds.value:g} times with a 1% '
+            f'increase in adduction moment" {{cite:p}}`Miyazaki2002`') in text
+    assert f"In {ev.MIYAZAKI2002_BASELINE_PATIENTS.value:g} people" in text
+    assert f"of whom {ev.MIYAZAKI2002_FOLLOWED_UP.value:g} were examined again" in text
+    assert "normalised to body size" in text
+    assert "per 1% increase" not in text  # the old paraphrase turned the quote into a rule
+
+
+def test_chapters_1_and_2_put_a_number_on_dorsiflexion_and_the_knee():
+    for name in ("01-kinetic-chain", "02-anatomy"):
+        text = re.sub(r"\s+", " ", prose(name))
+        assert f"{ev.MACRUM2012_WEDGE_DEG.value:g}° wedge under the forefoot" in text, name
+        assert "{cite:p}`Macrum2012`" in text, name
+        assert "puts a number on" not in text, name
+
+
+def test_chapter_2_sets_17_degrees_against_the_mean_and_sd():
+    text = re.sub(r"\s+", " ", prose("02-anatomy"))
+    men, women = ev.Q_ANGLE_MEN_MEAN_DEG, ev.Q_ANGLE_WOMEN_MEAN_DEG
+    assert f"{men.value:g} ± {men.sd:g}° in men" in text
+    assert f"{women.value:g} ± {women.sd:g}° in women" in text
+    # 17° in a man: more than three SD above the mean, as the solution says.
+    assert (17 - men.value) / men.sd > 3 and "more than three standard deviations" in text
+    assert "not unusual" not in text
+    assert "cannot show that a difference is harmless" in text
+
+
+def test_chapter_9_summarises_the_ottawa_rules_with_the_cited_numbers():
+    text = re.sub(r"\s+", " ", prose("09-questions-and-takeaways"))
+    q4 = text[text.index("### 4."):text.index("### 5.")]
+    assert f"age {ev.OTTAWA_KNEE_AGE_YEARS.value:g} or older" in q4
+    assert f"bend the knee to {ev.OTTAWA_KNEE_FLEXION_DEG.value:g}°" in q4
+    assert "{cite:p}`Stiell1995`" in q4 and "{cite:p}`Stiell1993`" in q4
+    assert "general guidance" in q4
+    assert f"among {ev.NIELSEN2014_RUNNERS.value:g} novice runners" in text
