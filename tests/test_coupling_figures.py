@@ -127,8 +127,12 @@ def test_chapter_4_states_knee_numbers_as_cited():
     women = ev.Q_ANGLE_WOMEN_DEG
     assert f"about {ev.Q_ANGLE_MEN_DEG.value:.0f}° in men" in text
     assert f"about {women.low:.0f}–{women.high:.0f}° in women" in text
-    assert f"{ev.Q_ANGLE_ASYMMETRY.value:.0f}% of people had a left–right difference of " \
+    # Livingston1999 measured standing, in a group with anterior knee pain: the asymmetry is
+    # stated with that caveat, never as proof that a difference is harmless (FACTS.md).
+    assert f"{ev.Q_ANGLE_ASYMMETRY.value:.0f}% had a left–right difference of " \
            f"{ev.Q_ANGLE_ASYMMETRY.low:.0f}° or more" in text
+    assert "measured standing and including people with anterior knee pain" in text
+    assert "cannot show whether such a difference is harmless" in text
     assert f"{ev.SOUZA2010_PER_GROUP.value} women with patellofemoral pain and " \
            f"{ev.SOUZA2010_PER_GROUP.value} pain-free" in text
     # The screw-home value is textbook knowledge: stated as approximate and without a citation.
