@@ -1,4 +1,10 @@
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: tests check results, not speed (speed is make bench's job), and on
+# a shared 2-core machine one example can take longer than hypothesis's default 200 ms.
+settings.register_profile("kinetic-chain", deadline=None)
+settings.load_profile("kinetic-chain")
 
 from book import HTML, OUTPUT_ARGS, STRICT_BUILD, jupyter_book
 
