@@ -461,7 +461,7 @@ class ChapterQuiz:
                 c = q.choices[right]
                 out.append(f"({LETTERS[right]}) {c.text} {_feedback_plain(c.why, c.section or q.section, False)}")
             else:
-                unit = f" {q.unit}" if q.unit else ""
+                unit = "" if not q.unit else q.unit if q.unit == "%" else f" {q.unit}"
                 out.append(f"{_number(q.answer, q.precision)}{unit}. "
                            f"{_feedback_plain(q.explanation, q.section, False)}")
         return out
