@@ -342,3 +342,93 @@ def test_stance_player_every_control_redraws_in_lab(lab):
     demo.expect("Stop", params)
     assert demo.readout(percent.description) == percent.min
     lab.assert_offline_and_clean()
+
+
+# --- The "Check yourself" quiz (widgets/quiz.py) in JupyterLab: its own notebook and test ----
+# A notebook holding chapter 3's quiz cell is written through the server's contents API and
+# opened in a page of its own; the quiz must draw every question with its maths as MathML
+# (no MathJax, no CDN), give each answer its feedback, and leave no request off 127.0.0.1
+# and no page error (jupyterquiz alone tries a CDN MathJax here and raises six errors).
+QUIZ_NOTEBOOK = "quiz.ipynb"
+QUIZ_CHAPTER = 3  # its questions and choices have maths
+QUIZ_CELLS = [f"from widgets.quiz import chapter_quiz\nchapter_quiz({QUIZ_CHAPTER})"]
+
+
+def _put_notebook(server: dict, name: str, cells: list[str]):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    body = json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode()
+    request = urllib.request.Request(
+        f"{server['base']}/api/contents/{name}", data=body, method="PUT",
+        headers={"Authorization": f"token {server['token']}",
+                 "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status in (200, 201)
+
+
+def test_quiz_renders_with_maths_and_feedback_in_lab(lab, lab_server):
+    from widgets.quiz import _number, chapter_quiz, to_plain
+
+    questions = chapter_quiz(QUIZ_CHAPTER).quiz.questions
+    _put_notebook(lab_server, QUIZ_NOTEBOOK, QUIZ_CELLS)
+    blocked, errors = [], []
+
+    def route(route_):
+        url = route_.request.url
+        if url.startswith("http://127.0.0.1:") or url.startswith(("data:", "blob:")):
+            route_.continue_()
+        else:
+            blocked.append(url)
+            route_.abort()
+
+    context = lab.context.browser.new_context(viewport={"width": 1400, "height": 2400})
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(error.message[:300]))
+    try:
+        page.goto(f"{lab_server['base']}/lab/tree/{QUIZ_NOTEBOOK}?token={lab_server['token']}")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+        page.locator(".jp-StatusBar-TextItem").get_by_text(
+            f"{KERNEL_NAME} | Idle", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
+        page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
+        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+        root = page.locator(f'#kcquiz{QUIZ_CHAPTER:02d}[data-kc-ready="true"]')
+        root.wait_for(state="attached", timeout=RENDER_TIMEOUT_MS)
+        wraps = root.locator(".Quiz")
+        assert wraps.count() == len(questions)
+
+        # Maths typeset: MathML drawn by the browser, with real size, no "$" left.
+        maths = root.locator("math")
+        assert maths.count() >= 3
+        box = maths.first.bounding_box()
+        assert box and box["width"] > 5 and box["height"] > 5
+        assert root.locator("math mi").count() >= 3
+        assert "$" not in root.inner_text()
+
+        def feedback_after(n: int, verdict: str) -> str:
+            fb = wraps.nth(n).locator(".Feedback")
+            fb.locator(f"xpath=self::*[contains(@class, '{verdict}')]").wait_for(timeout=5_000)
+            return " ".join(fb.inner_text().split())
+
+        n, q = next((n, q) for n, q in enumerate(questions) if q.kind == "choice")
+        wrong = next(i for i, c in enumerate(q.choices) if not c.correct)
+        buttons = wraps.nth(n).locator("label.MCButton")
+        buttons.nth(wrong).click()
+        assert " ".join(q.choices[wrong].why.split()[:5]) in feedback_after(n, "incorrect")
+        buttons.nth(q.right_choice).click()
+        assert " ".join(q.choices[q.right_choice].why.split()[:5]) in feedback_after(n, "correct")
+
+        n, q = next((n, q) for n, q in enumerate(questions) if q.kind == "numeric")
+        field_ = wraps.nth(n).locator("input.Input-text")
+        field_.fill(_number(q.answer, q.precision))
+        field_.press("Enter")
+        assert to_plain(q.explanation).split()[0] in feedback_after(n, "correct")
+
+        assert not blocked, f"requests left the machine: {blocked[:5]}"
+        assert not errors, f"JavaScript errors: {errors[:5]}"
+    except Exception:
+        page.screenshot(path=lab_server["home"] / "quiz-in-lab.png")
+        raise
+    finally:
+        context.close()

@@ -78,6 +78,12 @@ EXTRA_CSS = """
                     overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 .kc-quiz .MCButton:focus-within { outline: 3px solid #1a55b3; outline-offset: 2px; }
 .kc-quiz math { font-size: 1.05em; }
+/* The answered colours at once, not through the library's 0.6 s animation: the text is
+   white on the fill from the first frame (and no motion for readers who avoid it). */
+.kc-quiz .correctButton { animation: none; background-color: var(--jq-correct-color);
+                          color: #ffffff; }
+.kc-quiz .incorrectButton { animation: none; background-color: var(--jq-incorrect-color);
+                            color: #ffffff; }
 """
 # Runs after the library has drawn the questions (synchronously, the container precedes the
 # script; polled in case a front end inserts the script first).
@@ -312,9 +318,17 @@ def _mathml(latex: str) -> str:
     return convert(latex, display="inline")
 
 
+def _math_html(latex: str) -> str:
+    # MathML to see; the same maths as words for screen readers and axe, which give a
+    # <math> element no accessible name (a choice that is only maths would be unnamed).
+    spoken = html.escape(to_plain(f"${latex}$"), quote=False)
+    return (f'<span class="sr-only">{spoken}</span>'
+            + _mathml(latex).replace("<math ", '<math aria-hidden="true" ', 1))
+
+
 def to_html(text: str) -> str:
     """Plain text with ``$...$`` maths as HTML with MathML (drawn without MathJax)."""
-    return "".join(_mathml(piece) if is_math else html.escape(piece, quote=False)
+    return "".join(_math_html(piece) if is_math else html.escape(piece, quote=False)
                    for is_math, piece in split_math(text))
 
 
