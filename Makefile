@@ -18,7 +18,8 @@ $(STAMP): requirements.txt pyproject.toml
 # The execution cache keys on each cell's source only: when the widgets package changes,
 # forget it so that every chapter re-runs with the new code.
 CACHE_STAMP := _build/.widgets-stamp
-$(CACHE_STAMP): $(wildcard widgets/*.py)
+# The quiz files count too: a chapter's quiz cell reads widgets/quizzes/chNN.yml.
+$(CACHE_STAMP): $(wildcard widgets/*.py) $(wildcard widgets/quizzes/*.yml)
 	rm -rf _build/.jupyter_cache _build/jupyter_execute
 	mkdir -p _build && touch $@
 

@@ -387,7 +387,10 @@ def test_quiz_renders_with_maths_and_feedback_in_lab(lab, lab_server):
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(error.message[:300]))
     try:
-        page.goto(f"{lab_server['base']}/lab/tree/{QUIZ_NOTEBOOK}?token={lab_server['token']}")
+        # A workspace of its own, reset: only this notebook is open, so the status bar's
+        # kernel state is this notebook's (the demo notebook stays in the default workspace).
+        page.goto(f"{lab_server['base']}/lab/workspaces/kc-quiz/tree/{QUIZ_NOTEBOOK}"
+                  f"?reset&token={lab_server['token']}")
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT_MS)
         page.locator(".jp-StatusBar-TextItem").get_by_text(
             f"{KERNEL_NAME} | Idle", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
