@@ -288,6 +288,9 @@ def test_mimebundle_has_html_and_plain_forms_without_answers():
         assert "Right." not in form and "correct" not in form.lower()
     assert "tan α / cos β" in bundle["text/plain"]
     assert shown.html() == qz.chapter_quiz(3).html()  # the same output on every run
+    # No address off the page: only the MathML namespace, which is a name, not a request.
+    addresses = set(re.findall(r"https?://[^\s\"'\\<>)]+", html))
+    assert addresses <= {"http://www.w3.org/1998/Math/MathML"}, addresses
 
 
 # --- Print form: a small Sphinx project with the text and latex builders (no TeX) -----------

@@ -28,7 +28,7 @@ What jupyterquiz needs around it here, fixed in this file (never in the installe
   it left behind. Here ``$...$`` maths is converted to MathML in Python (latex2mathml), which
   Chromium, Firefox and Safari draw natively, and the library's script runs inside a function
   in which ``MathJax`` is a local stand-in whose ``typeset`` does nothing: it never sees the
-  page's MathJax, never looks for a CDN.
+  page's MathJax, never looks for a CDN (and the CDN address is taken out of its script).
 * **Names and announcements** (axe-core ``label``, WCAG 4.1.3). The numeric input's label is
   not tied to it; the radio groups have no name; feedback is not announced. A script after
   the library's ties each input to its label and question, makes each answer set a named
@@ -53,6 +53,9 @@ from pathlib import Path
 import yaml
 
 QUIZ_DIR = Path(__file__).resolve().parent / "quizzes"
+# The one address jupyterquiz's script holds (its MathJax fallback, never reached here, see
+# below); written out of the page so that no CDN address is in the book at all.
+LIBRARY_CDN_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-svg.js"
 CHAPTERS_DIR = Path(__file__).resolve().parents[1] / "chapters"
 URGENT_LABEL = "ch08-urgent-care"
 LETTERS = "abcdefghij"
@@ -434,6 +437,7 @@ class ChapterQuiz:
                                border_radius=10, question_alignment="left")
         styles = build_styles(div_id, {**_default_colours(), **COLOURS})
         library = build_script(prefix, static, url, div_id, load_js=True)
+        library = library.replace(LIBRARY_CDN_URL, "data:text/javascript,")
         count = len(self.quiz.questions)
         script = ("(function () {\n"
                   "// jupyterquiz sees this MathJax, not the page's: the maths is MathML already,\n"
