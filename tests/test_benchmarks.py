@@ -46,3 +46,14 @@ def test_page_weight_counts_the_page_and_its_own_images(tmp_path):
     page.write_text('<img src="../_images/a.png"> <img src="data:image/png;base64,AA">'
                     ' <img src="../_images/a.png">')
     assert page_bytes(page) == page.stat().st_size + 1000
+
+
+def test_quiz_weight_counts_the_quiz_section_only(tmp_path):
+    from benchmarks.quiz_weight import quiz_bytes
+    quiz = '<section class="kc-quiz" data-kc-quiz="1"><div></div><script>var a=1;</script>\n</section>'
+    page = tmp_path / "p.html"
+    page.write_text(f"<html><p>text</p>{quiz}<p>more</p></html>")
+    raw, packed = quiz_bytes(page)
+    assert raw == len(quiz.encode()) and 0 < packed
+    page.write_text("<html><p>no quiz</p></html>")
+    assert quiz_bytes(page) == (0, 0)
