@@ -45,6 +45,7 @@ class LogReport:
     errors: list[str]
     missing_characters: list[str]
     overfull_pt: list[float]
+    undefined_references: list[str]
 
     @property
     def widest_overfull_pt(self) -> float:
@@ -55,6 +56,7 @@ class LogReport:
         found += [f"missing character: {m}" for m in sorted(set(self.missing_characters))]
         found += [f"overfull box {pt:.1f} pt wide (limit {limit_pt:g} pt)"
                   for pt in self.overfull_pt if pt > limit_pt]
+        found += [f"undefined reference: {r}" for r in sorted(set(self.undefined_references))]
         return found
 
 
@@ -64,7 +66,9 @@ def read_log(text: str) -> LogReport:
         errors=re.findall(r"^! (.+)$", text, re.M),
         missing_characters=re.findall(r"^Missing character: (.+)$", text, re.M),
         overfull_pt=[float(x) for x in re.findall(r"^Overfull \\[hv]box \(([\d.]+)pt too",
-                                                  text, re.M)])
+                                                  text, re.M)],
+        undefined_references=re.findall(r"^LaTeX Warning: (?:Hyper r|R)eference `([^']+)' on page",
+                                        text, re.M))
 
 
 def page_count(pdf: Path) -> int:

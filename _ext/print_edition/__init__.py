@@ -12,7 +12,8 @@ rules are generic, so demos, figures and quizzes added later print without new c
   A quiz or any other output may give its own print form as ``text/latex`` or
   ``text/markdown``; those rank above ``text/plain`` (``nb_mime_priority_overrides``).
 - **Print captions.** A code cell whose metadata holds ``print: {caption: "..."}`` prints its
-  picture as a numbered figure with that caption (what the web page lets you do with it).
+  picture as a numbered figure with that caption (what the web page lets you do with it),
+  followed by "Shown: " and the still's alt text (the state drawn, with the model's numbers).
 - **Web-only cells.** A cell tagged ``web-only`` is left out of the print (e.g. the cell that
   starts a live demo, which only a running kernel can show). Prose for one medium goes in
   ```` ```{only} html ```` or ```` ```{only} latex ```` blocks.
@@ -64,31 +65,40 @@ class PrintForms(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs) -> None:
-        for cell in list(self.document.findall(nodes.container)):
-            if cell.get("nb_element") != "cell_code":
-                continue
-            if "tag_web-only" in cell["classes"]:
-                cell.parent.remove(cell)
-                continue
-            for bundle in list(cell.findall(nodes.container)):
-                if bundle.get("nb_element") == "mime_bundle":
-                    self.print_form(bundle)
-            caption = (cell.get("cell_metadata") or {}).get("print", {}).get("caption")
-            if caption:
-                self.add_caption(cell, caption)
+        self.walk(self.document)
 
-    def print_form(self, bundle: nodes.container) -> None:
+    def walk(self, parent: nodes.Element) -> None:
+        """Depth first over the children lists (in the LaTeX builder's assembled tree, not
+        every ``parent`` pointer is up to date, so removals go through the real parent)."""
+        for child in list(parent.children):
+            if not isinstance(child, nodes.Element):
+                continue
+            if child.get("nb_element") == "cell_code":
+                if "tag_web-only" in child["classes"]:
+                    parent.children.remove(child)
+                    continue
+                self.walk(child)
+                caption = (child.get("cell_metadata") or {}).get("print", {}).get("caption")
+                if caption:
+                    self.add_caption(child, caption)
+            elif child.get("nb_element") == "mime_bundle":
+                if not self.print_form(child):
+                    parent.children.remove(child)
+            else:
+                self.walk(child)
+
+    @staticmethod
+    def print_form(bundle: nodes.container) -> bool:
+        """Leave in ``bundle`` only what can print; False when nothing can."""
         kinds = {child["mime_type"]: child for child in bundle.children}
         if WIDGET_VIEW in kinds and "image/png" not in kinds:
             logger.warning("[print] an interactive output has no still (image/png) to print; "
                            "left out of the PDF", location=bundle, type="print")
-            bundle.parent.remove(bundle)
-            return
+            return False
         plain = kinds.get("text/plain")
         if plain is not None and OBJECT_REPR.match(plain.astext().strip()):
-            bundle.remove(plain)
-            if not bundle.children:
-                bundle.parent.remove(bundle)
+            bundle.children.remove(plain)
+        return bool(bundle.children)
 
     @staticmethod
     def add_caption(cell: nodes.container, caption: str) -> None:
@@ -98,18 +108,43 @@ class PrintForms(SphinxPostTransform):
         if not images:
             return
         output = images[0]
+        alt = next((c.astext().strip() for c in output.children
+                    if c.get("mime_type") == "text/plain"), "")
+        if alt:   # the state shown, in the model's numbers (the still's alt text)
+            caption = f"{caption} Shown: {alt}"
+        holder = next(n for n in cell.findall(nodes.Element) if output in n.children)
         figure = nodes.figure("", classes=["kc-print-still"])
-        output.replace_self(figure)
+        holder.children[holder.children.index(output)] = figure
+        figure.parent = holder
         figure += output
         figure += nodes.caption(caption, caption)
 
 
-def chapter_sections(tree: nodes.Node):
-    """(docname, top section) of every page inlined in the assembled LaTeX document."""
+def chapter_sections(tree: nodes.Node, docnames):
+    """(docname, start_of_file, top section) of every page inlined in the assembled LaTeX
+    document (sphinx-jupyterbook-latex also wraps each part, e.g. "Chapters", in a
+    ``start_of_file`` of its own: not a page, skipped)."""
     for start in tree.findall(addnodes.start_of_file):
         section = next((c for c in start.children if isinstance(c, nodes.section)), None)
-        if section is not None:
+        if section is not None and start["docname"] in docnames:
             yield start["docname"], start, section
+
+
+def take_answers(parent: nodes.Element) -> list[nodes.Element]:
+    """Remove and return, in document order, the outermost answers under ``parent``, not
+    descending into another page. Walks the children lists: after Sphinx inlines the
+    pages into one tree, the nodes' ``parent`` pointers are not all up to date."""
+    found = []
+    for child in list(parent.children):
+        if isinstance(child, addnodes.start_of_file) or not isinstance(child, nodes.Element):
+            continue
+        if is_answer(child):
+            parent.children.remove(child)
+            child.parent = None
+            found.append(child)
+        else:
+            found += take_answers(child)
+    return found
 
 
 def is_answer(node: nodes.Node) -> bool:
@@ -123,8 +158,14 @@ def arrange_print_book(app, doctree: nodes.document, docname: str) -> None:
     if not is_latex(app) or docname != app.config.root_doc:
         return
     student = app.config.kc_print_edition == "student"
-    for page, start, section in list(chapter_sections(doctree)):
+    dropped = set()
+    for page, start, section in list(chapter_sections(doctree, app.env.found_docs)):
+        if page in app.config.kc_print_leave_out:
+            start.parent.remove(start)
+            dropped.add(page)
+            continue
         if page == REFERENCES_DOC:
+            dropped.add(page)
             # Keep only the citations (the writer gathers them at the end of the book).
             citations = list(start.findall(nodes.citation))
             start.children = []
@@ -132,24 +173,18 @@ def arrange_print_book(app, doctree: nodes.document, docname: str) -> None:
                 citation.parent = None
                 start += citation
             continue
-        answers = [n for n in section.findall(nodes.Element) if is_answer(n)]
-        # Outermost only (an answer block may hold another).
-        answers = [n for n in answers if not any(is_answer(a) for a in _ancestors(n))]
-        for answer in answers:
-            answer.parent.remove(answer)
+        answers = take_answers(section)
         if answers and not student:
             solutions = nodes.section(ids=[f"kc-solutions-{page.replace('/', '-')}"],
                                       classes=["kc-print-solutions"])
             solutions += nodes.title("Solutions", "Solutions")
             solutions.extend(answers)
             section += solutions
-
-
-def _ancestors(node: nodes.Node):
-    node = node.parent
-    while node is not None:
-        yield node
-        node = node.parent
+    # Links to a page the print leaves out (or empties) keep their text, lose the link.
+    for reference in list(doctree.findall(nodes.reference)):
+        uri = reference.get("refuri", "")
+        if uri.startswith("%") and uri[1:].split("#")[0] in dropped:
+            reference.replace_self(nodes.inline("", "", *reference.children))
 
 
 def configure_latex(app, config) -> None:
@@ -195,6 +230,9 @@ def publish_pdf(app, exception) -> None:
 def setup(app):
     app.add_config_value("kc_print_edition", "full", "", types=[str])
     app.add_config_value("kc_print_paper", "a4", "", types=[str])
+    # Pages the print leaves out: the instructors' page is about the web book's notebook
+    # downloads and hubs (links that cannot work on paper).
+    app.add_config_value("kc_print_leave_out", ["chapters/instructors"], "", types=[list])
     app.connect("config-inited", configure_latex, priority=900)
     app.add_post_transform(PrintForms)
     app.connect("doctree-resolved", arrange_print_book)
