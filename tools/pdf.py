@@ -94,7 +94,10 @@ def build(student: bool = False, paper: str = "a4", quiet: bool = True) -> Path:
     }
     status = build_sphinx(ROOT, latex_dir, doctreedir=PDF_DIR / ".doctrees",
                           path_config=str(ROOT / "_config.yml"), confoverrides=overrides,
-                          builder="latex", noconfig=True, quiet=quiet)
+                          builder="latex", noconfig=True, quiet=quiet,
+                          # As strict as the HTML test build: a warning (e.g. a demo with no
+                          # still or no print caption) fails the PDF.
+                          warningiserror=True, keep_going=True)
     if status != 0:
         raise SystemExit(f"the LaTeX sources were not written (Sphinx status {status})")
     tex = latex_dir / f"{STEM}.tex"

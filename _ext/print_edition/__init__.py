@@ -81,11 +81,22 @@ class PrintForms(SphinxPostTransform):
                 caption = (child.get("cell_metadata") or {}).get("print", {}).get("caption")
                 if caption:
                     self.add_caption(child, caption)
+                elif self.has_still(child):
+                    logger.warning("[print] a demo's still has no print caption: give its cell "
+                                   "the metadata print: {caption: ...}", location=child,
+                                   type="print")
             elif child.get("nb_element") == "mime_bundle":
                 if not self.print_form(child):
                     parent.children.remove(child)
             else:
                 self.walk(child)
+
+    @staticmethod
+    def has_still(cell: nodes.Element) -> bool:
+        """The cell shows a demo's still: a bundle with a widget view and an image/png."""
+        return any({WIDGET_VIEW, "image/png"} <= {c.get("mime_type") for c in n.children}
+                   for n in cell.findall(nodes.container)
+                   if n.get("nb_element") == "mime_bundle")
 
     @staticmethod
     def print_form(bundle: nodes.container) -> bool:
