@@ -305,3 +305,18 @@ def test_the_log_check_finds_each_kind_of_problem():
     problems = print_edition.read_log(log).problems()
     assert len(problems) == 4
     assert any("12.5 pt" in p for p in problems) and not any("1.97" in p for p in problems)
+
+
+# --- The web book publishes it ------------------------------------------------------------
+
+def test_landing_page_links_the_pdf_and_the_site_holds_it(built_book, full_pdf):
+    """Whichever was built first: the HTML build copies an existing PDF beside the landing
+    page, ``make pdf`` copies the PDF into an existing _build/html (here: the PDF exists
+    before the test build, so the build copied it)."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((built_book / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a for a in page.find_all("a") if a.get("href") == full_pdf.name]
+    assert links and "PDF" in links[0].get_text()
+    published = built_book / full_pdf.name
+    assert published.is_file() and published.read_bytes() == full_pdf.read_bytes()
