@@ -14,6 +14,8 @@ rules are generic, so demos, figures and quizzes added later print without new c
 - **Print captions.** A code cell whose metadata holds ``print: {caption: "..."}`` prints its
   picture as a numbered figure with that caption (what the web page lets you do with it),
   followed by "Shown: " and the still's alt text (the state drawn, with the model's numbers).
+  A demo's still (widget view + ``image/png``) whose cell names no caption, and is not a
+  ``mystnb`` figure already, gets ``GENERIC_STILL_CAPTION``.
 - **Web-only cells.** A cell tagged ``web-only`` is left out of the print (e.g. the cell that
   starts a live demo, which only a running kernel can show). Prose for one medium goes in
   ```` ```{only} html ```` or ```` ```{only} latex ```` blocks.
@@ -52,6 +54,9 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 OBJECT_REPR = re.compile(r"^<[\w.]+ object( at 0x[0-9a-f]+)?>$")
 ANSWER_CLASSES = {"kc-print-answer", "tag_print-answer"}
 REFERENCES_DOC = "chapters/references"
+GENERIC_STILL_CAPTION = ("An interactive demonstration, shown as it opens. On the web page its "
+                         "controls change the picture; opened as a notebook, the chapter runs "
+                         "it live.")
 
 
 def is_latex(app) -> bool:
@@ -78,13 +83,13 @@ class PrintForms(SphinxPostTransform):
                     parent.children.remove(child)
                     continue
                 self.walk(child)
-                caption = (child.get("cell_metadata") or {}).get("print", {}).get("caption")
+                metadata = child.get("cell_metadata") or {}
+                caption = metadata.get("print", {}).get("caption")
+                if not caption and self.has_still(child) and "figure" not in metadata.get(
+                        "mystnb", {}):
+                    caption = GENERIC_STILL_CAPTION   # a demo whose cell names none
                 if caption:
                     self.add_caption(child, caption)
-                elif self.has_still(child):
-                    logger.warning("[print] a demo's still has no print caption: give its cell "
-                                   "the metadata print: {caption: ...}", location=child,
-                                   type="print")
             elif child.get("nb_element") == "mime_bundle":
                 if not self.print_form(child):
                     parent.children.remove(child)
