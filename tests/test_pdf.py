@@ -320,3 +320,73 @@ def test_landing_page_links_the_pdf_and_the_site_holds_it(built_book, full_pdf):
     assert links and "PDF" in links[0].get_text()
     published = built_book / full_pdf.name
     assert published.is_file() and published.read_bytes() == full_pdf.read_bytes()
+
+
+# --- Print forms: the demo objects' mimebundle (contract 1) and the extension's rules -----
+
+def _decoded_png(bundle: dict) -> bytes:
+    import base64
+
+    return base64.b64decode(bundle["image/png"])
+
+
+@pytest.mark.parametrize("module, factory", [("axis_explorer", "axis_explorer_frames"),
+                                             ("knee_chain", "knee_chain_frames"),
+                                             ("stance_player", "stance_player_frames")])
+def test_frame_explorers_give_a_still_of_the_frame_they_open_on(module, factory):
+    import importlib
+
+    explorer = getattr(importlib.import_module(f"widgets.{module}"), factory)()
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle   # the web book's widget
+    opened = tuple(explorer.sliders[name].index for name in explorer.axes)
+    assert explorer.default_index() == opened
+    assert _decoded_png(bundle) == explorer.frames[opened]
+    assert _decoded_png(bundle).startswith(b"\x89PNG")
+    assert bundle["text/plain"] == explorer.alts[opened] and "°" in bundle["text/plain"]
+
+
+def test_a_live_demo_gives_a_still_of_its_current_state():
+    from widgets.knee_chain import knee_chain
+
+    demo = knee_chain()
+    bundle = demo._repr_mimebundle_()
+    assert _decoded_png(bundle) == demo.png and bundle["text/plain"] == demo.alt
+    control = next(iter(demo.controls.values()))
+    control.value = control.max
+    moved = demo._repr_mimebundle_()
+    assert moved["text/plain"] == demo.alt != bundle["text/plain"]
+    assert "application/vnd.jupyter.widget-view+json" in moved
+
+
+def test_print_forms_drop_widgets_without_a_still_and_bare_reprs():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from myst_nb.core.render import get_mime_priority
+    from print_edition import WIDGET_VIEW, PrintForms
+
+    printable = set(get_mime_priority("latex", []))
+
+    def bundle(**kinds):
+        from docutils import nodes
+
+        node = nodes.container(nb_element="mime_bundle")
+        for mime_type, text in kinds.items():
+            child = nodes.container(mime_type=mime_type)
+            child += nodes.literal_block(text, text)
+            node += child
+        return node
+
+    widget_only = bundle(**{WIDGET_VIEW: "{}", "text/plain": "VBox(children=(...))"})
+    assert PrintForms.print_form(widget_only, printable) is False
+    still = bundle(**{WIDGET_VIEW: "{}", "image/png": "x.png", "text/plain": "alt text"})
+    assert PrintForms.print_form(still, printable) is True and PrintForms.has_still_bundle(still)
+    html_only = bundle(**{"text/html": "<div>", "text/plain": "<IPython.core.display.HTML object>"})
+    assert PrintForms.print_form(html_only, printable) is False
+    quiz = bundle(**{"text/html": "<div>", "text/markdown": "1. Which bone ...?",
+                     "text/plain": "<IPython.core.display.HTML object>"})
+    assert PrintForms.print_form(quiz, printable) is True
+    assert [c["mime_type"] for c in quiz.children] == ["text/html", "text/markdown"]
+    number = bundle(**{"text/plain": "0.94"})
+    assert PrintForms.print_form(number, printable) is True and len(number.children) == 1

@@ -9,8 +9,9 @@ rules are generic, so demos, figures and quizzes added later print without new c
   an output that holds a widget view but no still is dropped with a warning (``print``
   type), never printed as ``VBox(...)`` text. A ``text/plain`` that is only an object's repr
   (``<IPython.core.display.HTML object>``) is dropped: an HTML-only output has no print form.
-  A quiz or any other output may give its own print form as ``text/latex`` or
-  ``text/markdown``; those rank above ``text/plain`` (``nb_mime_priority_overrides``).
+  An output with nothing printable left (HTML only) is dropped. A quiz or any other output
+  may give its own print form as ``text/latex`` or ``text/markdown``, which myst-nb ranks
+  above ``text/plain`` for LaTeX.
 - **Print captions.** A code cell whose metadata holds ``print: {caption: "..."}`` prints its
   picture as a numbered figure with that caption (what the web page lets you do with it),
   followed by "Shown: " and the still's alt text (the state drawn, with the model's numbers).
@@ -91,21 +92,33 @@ class PrintForms(SphinxPostTransform):
                 if caption:
                     self.add_caption(child, caption)
             elif child.get("nb_element") == "mime_bundle":
-                if not self.print_form(child):
+                if not self.print_form(child, self.printable()):
                     parent.children.remove(child)
             else:
                 self.walk(child)
 
     @staticmethod
-    def has_still(cell: nodes.Element) -> bool:
-        """The cell shows a demo's still: a bundle with a widget view and an image/png."""
-        return any({WIDGET_VIEW, "image/png"} <= {c.get("mime_type") for c in n.children}
-                   for n in cell.findall(nodes.container)
+    def has_still_bundle(bundle: nodes.Element) -> bool:
+        """A demo's output: a widget view with a still (``image/png``) beside it."""
+        return {WIDGET_VIEW, "image/png"} <= {c.get("mime_type") for c in bundle.children}
+
+    @classmethod
+    def has_still(cls, cell: nodes.Element) -> bool:
+        """The cell shows a demo's still."""
+        return any(cls.has_still_bundle(n) for n in cell.findall(nodes.container)
                    if n.get("nb_element") == "mime_bundle")
 
+    def printable(self) -> set[str]:
+        """The mime types myst-nb can print with this builder (its priority list)."""
+        from myst_nb.core.render import get_mime_priority
+
+        return set(get_mime_priority(self.app.builder.name,
+                                     self.config["nb_mime_priority_overrides"]))
+
     @staticmethod
-    def print_form(bundle: nodes.container) -> bool:
-        """Leave in ``bundle`` only what can print; False when nothing can."""
+    def print_form(bundle: nodes.container, printable: set[str]) -> bool:
+        """Leave in ``bundle`` only what can print; False when nothing can (an HTML-only
+        output, e.g. a quiz that gives no text/markdown or text/latex form)."""
         kinds = {child["mime_type"]: child for child in bundle.children}
         if WIDGET_VIEW in kinds and "image/png" not in kinds:
             logger.warning("[print] an interactive output has no still (image/png) to print; "
@@ -114,7 +127,7 @@ class PrintForms(SphinxPostTransform):
         plain = kinds.get("text/plain")
         if plain is not None and OBJECT_REPR.match(plain.astext().strip()):
             bundle.children.remove(plain)
-        return bool(bundle.children)
+        return any(child["mime_type"] in printable for child in bundle.children)
 
     @staticmethod
     def add_caption(cell: nodes.container, caption: str) -> None:
@@ -224,11 +237,6 @@ def configure_latex(app, config) -> None:
         if path not in files:
             files.append(path)
     config.latex_additional_files = files
-    overrides = list(config.nb_mime_priority_overrides)
-    # A print form given as LaTeX or Markdown beats the plain-text repr.
-    overrides += [("latex", "image/png", 10), ("latex", "text/latex", 20),
-                  ("latex", "text/markdown", 30), ("latex", "text/plain", 100)]
-    config.nb_mime_priority_overrides = overrides
 
 
 def publish_pdf(app, exception) -> None:
