@@ -80,6 +80,7 @@ def build(student: bool = False, paper: str = "a4", quiet: bool = True) -> Path:
     """Build one edition; return the PDF's path. Raises ``SystemExit`` on any failure."""
     from jupyter_book.sphinx import build_sphinx
 
+    started = time.perf_counter()
     edition = "student" if student else "full"
     latex_dir = PDF_DIR / f"latex-{edition}-{paper}"
     overrides = {
@@ -101,6 +102,7 @@ def build(student: bool = False, paper: str = "a4", quiet: bool = True) -> Path:
     if status != 0:
         raise SystemExit(f"the LaTeX sources were not written (Sphinx status {status})")
     tex = latex_dir / f"{STEM}.tex"
+    sphinx_done = time.perf_counter()
     # Sphinx's own Makefile: latexmk with its latexmkrc (xelatex three times, xindy).
     run = subprocess.run(["make", "-C", str(latex_dir), "all-pdf",
                           "LATEXMKOPTS=-silent -halt-on-error"],
@@ -117,6 +119,8 @@ def build(student: bool = False, paper: str = "a4", quiet: bool = True) -> Path:
         raise SystemExit("the PDF build failed:\n  " + "\n  ".join(problems or ["see below"])
                          + f"\n{tail}\nlog: {target.with_suffix('.log')}")
     shutil.copy2(tex.with_suffix(".pdf"), target)
+    print(f"Sphinx (read, LaTeX sources) {sphinx_done - started:.1f} s, "
+          f"latexmk {time.perf_counter() - sphinx_done:.1f} s")
     html = BUILD / "html"
     if not student and paper == "a4" and html.is_dir():
         shutil.copy2(target, html / target.name)   # the landing page links it
