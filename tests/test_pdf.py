@@ -399,3 +399,26 @@ def test_print_forms_drop_widgets_without_a_still_and_bare_reprs():
     assert [c["mime_type"] for c in quiz.children] == ["text/html", "text/markdown"]
     number = bundle(**{"text/plain": "0.94"})
     assert PrintForms.print_form(number, printable) is True and len(number.children) == 1
+
+
+def test_answers_are_taken_in_order_from_their_own_page_only():
+    """A quiz's answers (class kc-print-answer, or a cell tagged print-answer) move with the
+    solutions; an answer on another page inlined inside this one stays there."""
+    import sys
+
+    from docutils import nodes
+    from sphinx import addnodes
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from print_edition import take_answers
+
+    section = nodes.section()
+    first = nodes.container(classes=["cell", "tag_print-answer"])
+    second = nodes.paragraph("", "answer 2", classes=["kc-print-answer"])
+    question = nodes.paragraph("", "question")
+    other_page = addnodes.start_of_file(docname="other")
+    other_page += nodes.paragraph("", "other page's answer", classes=["kc-print-answer"])
+    section += [question, first, nodes.container("", second), other_page]
+    assert take_answers(section) == [first, second]
+    assert first not in section.children and "answer 2" not in section.astext()
+    assert "question" in section.astext() and "other page's answer" in section.astext()
