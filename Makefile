@@ -46,6 +46,14 @@ bench: $(STAMP)
 vendor:
 	bash _vendor/refresh.sh
 
+# The print edition (tools/pdf.py): _build/pdf/the-kinetic-chain.pdf, A4, solutions at the end
+# of each chapter. `make pdf PAPER=letter` for US letter, `make pdf STUDENT=1` for the edition
+# without solutions. Needs TeX Live (see README.md, "Print edition").
+.PHONY: pdf
+PAPER ?= a4
+pdf: $(STAMP) $(CACHE_STAMP)
+	$(BIN)/python -m tools.pdf --paper $(PAPER) $(if $(STUDENT),--student)
+
 clean:
 	rm -rf _build
 	find . -name __pycache__ -prune -not -path './.venv/*' -exec rm -rf {} +

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import build_time, demo_update_time, frames_time, page_weight, suite_time
 from . import quiz_weight
+from . import pdf_build
 from .table import print_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,12 +28,14 @@ def main() -> None:
         if html.is_dir():
             figures += page_weight.measure(html)
             figures += quiz_weight.measure(html)
+        figures += pdf_build.current()
     else:
         with build_time.book_copy() as copy:
             figures += build_time.measure(copy, args.runs)
             figures += page_weight.measure(copy.html)
             figures += quiz_weight.measure(copy.html)
             figures += suite_time.measure(copy.output, args.runs)
+            figures += pdf_build.measure(copy.source, copy.output, args.runs)
     print_table(figures)
 
 

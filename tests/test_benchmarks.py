@@ -57,3 +57,15 @@ def test_quiz_weight_counts_the_quiz_section_only(tmp_path):
     assert raw == len(quiz.encode()) and 0 < packed
     page.write_text("<html><p>no quiz</p></html>")
     assert quiz_bytes(page) == (0, 0)
+def test_pdf_figures_report_pages_and_size_against_the_budget(tmp_path):
+    from benchmarks.pdf_build import SIZE_BUDGET_MB, pdf_figures
+
+    pages = "".join(f"{n} 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+                    for n in (3, 4, 5))
+    pdf = tmp_path / "book.pdf"
+    pdf.write_text("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                   "2 0 obj<</Type/Pages/Kids[3 0 R 4 0 R 5 0 R]/Count 3>>endobj\n"
+                   f"{pages}trailer<</Root 1 0 R>>\n%%EOF\n")
+    count, size = pdf_figures(pdf)
+    assert count.values == [3.0] and count.budget is None
+    assert size.values == [pdf.stat().st_size / 1e6] and size.budget == SIZE_BUDGET_MB == 10.0

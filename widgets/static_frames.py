@@ -77,6 +77,16 @@ def image_html(png: bytes, alt: str) -> str:
             'style="display:block;max-width:100%;height:auto">')
 
 
+def still_mimebundle(widget: ipw.Widget, png: bytes, alt: str, **kwargs) -> dict:
+    """A demo's display data: the widget view (the HTML book and Jupyter pick it) plus its
+    default state as a still, ``image/png`` with the alt text as ``text/plain`` (print and
+    other outputs that cannot run widgets pick these; see "Print edition" in README.md)."""
+    bundle = dict(widget._repr_mimebundle_(**kwargs) or {})
+    bundle["image/png"] = base64.b64encode(png).decode("ascii")
+    bundle["text/plain"] = alt
+    return bundle
+
+
 def image_widget(png: bytes = b"", alt: str = "") -> ipw.HTML:
     """The widget that shows a demo's picture: an ``HTML`` holding :func:`image_html`."""
     widget = ipw.HTML(image_html(png, alt) if png else "",
@@ -195,7 +205,7 @@ class LiveDemo:
             self.redraw()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        return still_mimebundle(self.widget, self.png, self.alt, **kwargs)
 
 
 def slider(description: str, bounds: tuple[float, float], value: float, step: float = 1.0,
@@ -304,8 +314,13 @@ class FrameExplorer:
     def total_bytes(self) -> int:
         return sum(len(png) for png in self.frames.values())
 
+    def default_index(self) -> tuple[int, ...]:
+        """Grid index of the frame shown before any control is moved."""
+        return tuple(axis.initial_index() for axis in self.axes.values())
+
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        index = self.default_index()
+        return still_mimebundle(self.widget, self.frames[index], self.alts[index], **kwargs)
 
 
 def frame_explorer(figure: DemoFigure, axes: Mapping[str, FrameAxis], fixed: Mapping | None = None,
