@@ -9,6 +9,7 @@ out of memory (the sandbox's address-space limit), or the kernel died.
 import contextlib
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -30,6 +31,24 @@ def outside_write(notebook) -> bool:
                if cell.cell_type == "code" for output in cell.get("outputs", []))
 
 
+# Cells otter adds to the notebook it runs (set-up, export); not the student's.
+_OTTER_CELL = ("from otter import Notebook as", "from otter.execute import Checker",
+               "import sys\nsys.path.append(")
+
+
+def every_cell_raised(notebook) -> str | None:
+    """The first error, when every code cell of the submission raised one (nothing ran)."""
+    cells = [cell for cell in (notebook.cells if notebook is not None else [])
+             if cell.cell_type == "code" and cell.source.strip()
+             and not cell.source.startswith(_OTTER_CELL)
+             and not re.match(r"notebook_\w+\(\)\.check\(", cell.source)]
+    errors = [next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+              for cell in cells]
+    if cells and all(errors):
+        return f"{errors[0].get('ename')}: {str(errors[0].get('evalue'))[:100]}"
+    return None
+
+
 def main(argv: list[str]) -> int:
     autograder, submission, result_path = argv
     import otter.run
@@ -45,6 +64,8 @@ def main(argv: list[str]) -> int:
             result["reason"] = f"otter could not grade it: {type(error).__name__}: {error}"[:300]
         elif memory_error(results.notebook):
             result["reason"] = "ran out of memory (the memory limit) in a cell"
+        elif (first := every_cell_raised(results.notebook)) is not None:
+            result["reason"] = f"every code cell raised an error (first: {first})"
         elif outside_write(results.notebook):
             result["reason"] = ("tried to change files outside its own folder "
                                 "(read-only while grading)")
