@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from . import build_time, demo_update_time, frames_time, page_weight, suite_time
+from . import grading_time
 from .table import print_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +31,7 @@ def main() -> None:
             figures += build_time.measure(copy, args.runs)
             figures += page_weight.measure(copy.html)
             figures += suite_time.measure(copy.output, args.runs)
+        figures += grading_time.measure(args.runs)
     print_table(figures)
 
 

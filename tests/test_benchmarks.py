@@ -46,3 +46,14 @@ def test_page_weight_counts_the_page_and_its_own_images(tmp_path):
     page.write_text('<img src="../_images/a.png"> <img src="data:image/png;base64,AA">'
                     ' <img src="../_images/a.png">')
     assert page_bytes(page) == page.stat().st_size + 1000
+
+
+def test_the_grading_benchmark_grades_one_instructor_notebook_per_chapter(tmp_path):
+    from benchmarks.grading_time import submissions_folder
+    otter = tmp_path / "otter"
+    (otter / "instructor").mkdir(parents=True)
+    for stem in ("01-a", "02-b"):
+        (otter / "instructor" / f"{stem}.ipynb").write_text("{}")
+    copies = submissions_folder(otter, tmp_path / "subs")
+    assert [p.name for p in copies] == ["01-a.ipynb", "02-b.ipynb"]
+    assert all(p.parent == tmp_path / "subs" for p in copies)

@@ -118,12 +118,20 @@ def master_notebook(path: Path, book_root: Path = ROOT) -> nbformat.NotebookNode
                 f'"otter-grader=={_pins()["otter-grader"]}"], check=True)\n'
                 'if importlib.util.find_spec("widgets") is None:')
             cell.metadata["tags"].append(assignments.OTTER_IGNORE_TAG)
+    # otter's own init cell would come first, before otter is installed (Colab): ours follows
+    # the install cell.
+    first_code = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
+    if assignments.INSTALL_TAG in notebook.cells[first_code].metadata.get("tags", []):
+        first_code += 1
+    notebook.cells.insert(first_code, nbformat.v4.new_code_cell(
+        f'# Otter-grader: the check cells below call grader.check\nimport otter\n'
+        f'grader = otter.Notebook("{path.stem}.ipynb")'))
     config = {
         "name": path.stem,
         "requirements": "requirements.txt",
         "python_version": "3.11",
         "run_tests": False,      # the book build and tests/test_grading.py run them
-        "init_cell": True,       # grader = otter.Notebook(...) in the student notebook
+        "init_cell": False,      # ours, after the install cell (above)
         "check_all_cell": False,
         "export_cell": False,    # submissions are the .ipynb itself
         "tests": {"files": False},  # public tests in the notebook's metadata: no tests/ folder
