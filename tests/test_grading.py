@@ -110,6 +110,28 @@ def test_every_code_exercise_is_graded_two_per_chapter_and_enough_in_all(otter_s
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_no_exercise_overwrites_a_name_another_exercise_is_graded_on(chapter):
+    """Otter tests every answer at the end of the notebook: a later solution that reassigns an
+    earlier answer's name would grade the earlier question on the wrong value."""
+    master = assignments.split_chapter(assignments.read_chapter(chapter), chapter.name,
+                                       graded=True).student
+    solutions, tests, question = {}, {}, None
+    for cell in master.cells:
+        if assignments.otter_marker(cell) == "BEGIN QUESTION":
+            question = re.search(r"name:\s*(\S+)", cell.source)[1]
+        elif cell.cell_type == "code" and cell.metadata.get("kc_exercise"):
+            solutions.setdefault(question, set()).update(assigned_names(cell.source))
+        elif cell.cell_type == "code" and question and not cell.metadata.get("tags"):
+            tree = ast.parse(cell.source)
+            read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+            tests.setdefault(question, set()).update(read - set(assigned_names(cell.source)))
+    for graded_on in tests:
+        for other, names in solutions.items():
+            if other != graded_on:
+                assert not tests[graded_on] & names, (graded_on, other, tests[graded_on] & names)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_otter_student_notebook_has_no_solution_hidden_test_or_marker(otter_sets, chapter):
     student = read("student", chapter)
     nbformat.validate(student)
