@@ -318,7 +318,11 @@ def grade_folder(folder: Path, autograder_dir: Path, csv_path: Path, *,
     autograders = {path.stem: path for path in sorted(autograder_dir.glob("*.zip"))}
     if not autograders:
         raise FileNotFoundError(f"no autograder zip in {autograder_dir}: run make assignments")
-    hidden = [folder, csv_path.parent]
+    # Hide the other submissions and the grades from each submission, unless such a folder
+    # holds the book or its venv (which grading needs, read-only).
+    needed = [ROOT, Path(sys.prefix).resolve()]
+    hidden = [path for path in (folder, csv_path.parent)
+              if not any(need.is_relative_to(path) for need in needed)]
 
     def grade(path: Path) -> Outcome:
         started = time.perf_counter()
