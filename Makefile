@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: book test clean assignments vendor bench
+.PHONY: book test clean assignments vendor bench grade
 
 # Create .venv if missing and (re)install whenever the requirements change.
 $(STAMP): requirements.txt pyproject.toml
@@ -34,6 +34,16 @@ test: $(STAMP) $(CACHE_STAMP)
 # (see chapters/instructors.md); reuses the outputs of the last book build when current.
 assignments: $(STAMP)
 	$(BIN)/python -m tools.assignments
+	$(BIN)/python -m tools.grading assign
+
+# Grade a folder of submitted notebooks (otter-grader, no Docker; each submission sandboxed
+# with bubblewrap, TIMEOUT seconds and MEMORY MB at most) into _build/grades/<folder>.csv.
+# Grading runs students' code: see "Autograded exercises" in README.md.
+TIMEOUT ?= 120
+MEMORY  ?= 4096
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [TIMEOUT=120] [MEMORY=4096] [CSV=file]"; exit 2; }
+	$(BIN)/python -m tools.grading grade "$(SUBMISSIONS)" --timeout $(TIMEOUT) --memory $(MEMORY) $(if $(CSV),--csv "$(CSV)")
 
 # Benchmarks (not tests): one table of build times, demo update times, page weights and
 # suite times, each the median of several runs against its budget (about 5 minutes;

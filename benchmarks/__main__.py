@@ -11,6 +11,7 @@ from pathlib import Path
 from . import build_time, demo_update_time, frames_time, page_weight, suite_time
 from . import quiz_weight
 from . import pdf_build
+from . import grading_time
 from .table import print_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +37,7 @@ def main() -> None:
             figures += quiz_weight.measure(copy.html)
             figures += suite_time.measure(copy.output, args.runs)
             figures += pdf_build.measure(copy.source, copy.output, args.runs)
+        figures += grading_time.measure(args.runs)
     print_table(figures)
 
 

@@ -69,3 +69,12 @@ def test_pdf_figures_report_pages_and_size_against_the_budget(tmp_path):
     count, size = pdf_figures(pdf)
     assert count.values == [3.0] and count.budget is None
     assert size.values == [pdf.stat().st_size / 1e6] and size.budget == SIZE_BUDGET_MB == 10.0
+def test_the_grading_benchmark_grades_one_instructor_notebook_per_chapter(tmp_path):
+    from benchmarks.grading_time import submissions_folder
+    otter = tmp_path / "otter"
+    (otter / "instructor").mkdir(parents=True)
+    for stem in ("01-a", "02-b"):
+        (otter / "instructor" / f"{stem}.ipynb").write_text("{}")
+    copies = submissions_folder(otter, tmp_path / "subs")
+    assert [p.name for p in copies] == ["01-a.ipynb", "02-b.ipynb"]
+    assert all(p.parent == tmp_path / "subs" for p in copies)

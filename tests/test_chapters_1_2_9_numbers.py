@@ -35,7 +35,12 @@ def model_numbers():
     fischer = ev.FISCHER2018_EVERSION_TO_TIBIAL_ROTATION.value
     opensim = km.axis_angles(ev.OPENSIM_STJ_AXIS_TALUS_FRAME)
     parts = [*km.pronation_components(10.0), *km.pronation_components(10.0, *opensim)]
-    return {f"{fischer * 8:.1f}"} | {f"{p:.1f}" for p in parts}
+    # the graded exercises of issue 16: eversion sweep (ch. 1), Q-angle (ch. 9)
+    tibial_10 = km.tibial_rotation_from_eversion(10.0)
+    graded = [tibial_10, km.finite_transfer_ratio(10.0), km.small_angle_transfer_ratio(),
+              km.q_angle(tibial_10, 0.0), km.q_angle(tibial_10, 4.0)]
+    return ({f"{fischer * 8:.1f}"} | {f"{p:.1f}" for p in parts}
+            | {text for x in graded for text in (f"{x:.1f}", f"{x:.2f}")})
 
 
 @pytest.mark.parametrize("name", sorted(CHAPTERS))

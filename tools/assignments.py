@@ -41,6 +41,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 STUB_TAG = "raises-exception"
 INSTALL_TAG = "kc-install"
+ANSWER_TAG = "kc-answer"            # a graded exercise's answer cell (tools/grading.py)
+OTTER_IGNORE_TAG = "otter_ignore"   # otter-grader skips these cells when it grades
 SETS = ("student", "instructor")
 
 _MARKDOWN = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
@@ -92,37 +94,85 @@ def _statement(body: str) -> str:
                      if not re.match(r"^:[\w-]+:", line)).strip()
 
 
+_OTTER_MARKER = re.compile(r"^#\s*(ASSIGNMENT CONFIG|(?:BEGIN|END) (?:QUESTION|SOLUTION|TESTS|PROMPT))\b")
+
+
+def otter_marker(cell: nbformat.NotebookNode) -> str | None:
+    """The otter-grader marker a raw cell holds ("BEGIN QUESTION", "END TESTS", ...), or None.
+
+    The chapters carry otter's markers as raw cells with no format, which the book does not
+    show (see tools/grading.py)."""
+    if cell.cell_type != "raw":
+        return None
+    match = _OTTER_MARKER.match(cell.source.lstrip())
+    return match[1] if match else None
+
+
+def wrap_solution(label: str, source: str) -> nbformat.NotebookNode:
+    """A graded solution's code in otter's solution comments: ``otter assign`` replaces the
+    block by ``...`` in the student notebook and keeps it in the autograder's."""
+    return nbformat.v4.new_code_cell(
+        f"# Exercise {label}: write your solution here; set the names the exercise asks for.\n"
+        f"# BEGIN SOLUTION\n{source.rstrip()}\n# END SOLUTION",
+        metadata={"tags": [ANSWER_TAG], "kc_exercise": label})
+
+
 def stub_cell(label: str) -> nbformat.NotebookNode:
     source = (f"# Exercise {label}: write your solution here, then delete the line below.\n"
               f'raise NotImplementedError("exercise {label} is not solved yet")')
     return nbformat.v4.new_code_cell(source, metadata={"tags": [STUB_TAG]})
 
 
-def split_chapter(notebook: nbformat.NotebookNode, name: str = "chapter") -> Split:
+def split_chapter(notebook: nbformat.NotebookNode, name: str = "chapter",
+                  graded: bool = False) -> Split:
     """Take the solutions out of a chapter notebook (as read by jupytext).
 
     Raises ValueError on a solution without an exercise or an unclosed solution block, so a
     typo in a chapter cannot leak a solution into the student notebook.
+
+    Otter-grader's markers (raw cells) and test cells are dropped. With ``graded=True``
+    (``tools/grading.py``) they are kept for ``otter assign``, which takes them out itself: the
+    code of a solution inside ``# BEGIN SOLUTION`` ... ``# END SOLUTION`` is kept, wrapped in
+    otter's solution comments (``wrap_solution``), and every code cell outside the exercises
+    is tagged ``otter_ignore`` so that grading never runs the chapter's figures and demos.
     """
     exercises: dict[str, Exercise] = {}
     cells = []
     open_solution: Exercise | None = None  # inside {solution-start} ... {solution-end}
     stub_placed = False
+    in_exercise = False  # inside {exercise-start} ... {exercise-end}: the starter cells
 
     def solution_for(fence: _Fence) -> Exercise:
         if fence.argument not in exercises:
             raise ValueError(f"{name}: {{{fence.name}}} {fence.argument!r} follows no exercise")
         return exercises[fence.argument]
 
+    block = None  # the otter block the cell is in: "QUESTION", "SOLUTION", "TESTS" or None
     for cell in notebook.cells:
+        marker = otter_marker(cell)
+        if marker is not None:  # otter's markers and its test cells never reach students
+            kind = marker.split()[-1]
+            block = kind if marker.startswith("BEGIN") and kind != "QUESTION" else (
+                "QUESTION" if marker in ("BEGIN QUESTION", "END SOLUTION", "END TESTS") else None)
+            if graded:
+                cells.append(nbformat.v4.new_raw_cell(cell.source))
+            continue
+        if block == "TESTS":
+            if graded and cell.cell_type == "code":
+                cells.append(nbformat.v4.new_code_cell(cell.source))  # no remove-cell tag
+            continue
         if cell.cell_type == "code":
             if open_solution is None:
                 kept = copy.deepcopy(cell)
                 kept.outputs, kept.execution_count = [], None
+                if graded and not in_exercise:
+                    kept.metadata.setdefault("tags", []).append(OTTER_IGNORE_TAG)
                 cells.append(kept)
             else:
                 open_solution.solution_code.append(cell.source)
-                if not stub_placed:
+                if graded and block == "SOLUTION":
+                    cells.append(wrap_solution(open_solution.label, cell.source))
+                elif not stub_placed:
                     cells.append(stub_cell(open_solution.label))
                     stub_placed = True
             continue
@@ -142,6 +192,8 @@ def split_chapter(notebook: nbformat.NotebookNode, name: str = "chapter") -> Spl
                 continue
             kept_lines += lines[position:fence.start]
             position = fence.start
+            in_exercise = {"exercise-start": True, "exercise-end": False}.get(fence.name,
+                                                                               in_exercise)
             if fence.name in ("exercise", "exercise-start"):
                 label = _LABEL_OPTION.search(fence.body)
                 if not label:
