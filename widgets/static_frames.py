@@ -85,6 +85,16 @@ def image_widget(png: bytes = b"", alt: str = "") -> ipw.HTML:
     return widget
 
 
+def with_still(bundle: dict | None, png: bytes, alt: str) -> dict | None:
+    """A widget's mimebundle plus its default state as a still: ``image/png`` (base64) and
+    ``text/plain`` (the alt text). The HTML book shows the widget view and puts this still in
+    the page as a plain ``<img>`` until the widget code has loaded (_ext/fast_pages.py); print
+    uses the PNG (contract 1 between the issues)."""
+    if bundle is None or not png:
+        return bundle
+    return {**bundle, "image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}
+
+
 class DemoFigure:
     """Base class of the demonstrations' figures: build artists once, then ``update``.
 
@@ -195,7 +205,7 @@ class LiveDemo:
             self.redraw()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        return with_still(self.widget._repr_mimebundle_(**kwargs), self.png, self.alt)
 
 
 def slider(description: str, bounds: tuple[float, float], value: float, step: float = 1.0,
@@ -304,8 +314,14 @@ class FrameExplorer:
     def total_bytes(self) -> int:
         return sum(len(png) for png in self.frames.values())
 
+    def default_index(self) -> tuple[int, ...]:
+        """The grid point the sliders start at: the frame the page first shows."""
+        return tuple(axis.initial_index() for axis in self.axes.values())
+
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        index = self.default_index()
+        return with_still(self.widget._repr_mimebundle_(**kwargs),
+                          self.frames[index], self.alts[index])
 
 
 def frame_explorer(figure: DemoFigure, axes: Mapping[str, FrameAxis], fixed: Mapping | None = None,
