@@ -55,7 +55,8 @@ def book_copy() -> Iterator[BookCopy]:
     with tempfile.TemporaryDirectory(prefix="kc-bench-") as tmp:
         source = Path(tmp) / "book"
         shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-            ".venv", "_build", ".git", "__pycache__", "*.egg-info", ".hypothesis"))
+            ".venv", "_build", ".git", "__pycache__", "*.egg-info", ".hypothesis",
+            "node_modules"))
         yield BookCopy(source, Path(tmp) / "out")
 
 

@@ -21,11 +21,17 @@ SITE_BUDGET_MB = 30.0
 IMAGE_SRC = re.compile(r'<img[^>]*\ssrc="(?!data:)([^"]+)"')
 
 
+# The widget state file kc-lazy.js loads (_ext/fast_pages.py), named in the loader's JSON.
+STATE_URL = re.compile(r'data-kc-widgets="\{&quot;state&quot;: &quot;([^&]+)&quot;')
+
+
 def page_bytes(page: Path) -> int:
-    """The page's HTML plus the local images it links (theme assets are shared by all pages)."""
+    """The page's HTML plus the local images it links and its widget state file (theme
+    assets are shared by all pages)."""
     text = page.read_text(encoding="utf-8")
-    images = {(page.parent / src.split("#")[0]).resolve() for src in IMAGE_SRC.findall(text)}
-    return page.stat().st_size + sum(image.stat().st_size for image in images if image.is_file())
+    files = {(page.parent / src.split("#")[0]).resolve()
+             for src in IMAGE_SRC.findall(text) + STATE_URL.findall(text)}
+    return page.stat().st_size + sum(f.stat().st_size for f in files if f.is_file())
 
 
 def site_bytes(html: Path) -> int:

@@ -164,10 +164,17 @@ def offline_page(browser, book_server):
 # Resolves when the page has settled: the widget manager has drawn every saved view (each
 # into a "widget-subarea" it adds beside the view's script) and MathJax, when the page has
 # math, has typeset it. Gives up after 30 s; the checks then report what is missing.
+# Widget code loads lazily (_ext/fast_pages.py, kc-lazy.js: when a demo nears the viewport):
+# window.kcLoadWidgets() starts that loading now and resolves once every view is drawn and
+# has replaced its still, so every test that settles a page sees its widgets.
 SETTLE_JS = """
 async () => {
   const deadline = Date.now() + 30000;
   const wait = () => new Promise(resolve => setTimeout(resolve, 50));
+  if (window.kcLoadWidgets) {
+    await Promise.race([window.kcLoadWidgets(),
+                        new Promise(resolve => setTimeout(resolve, 30000))]);
+  }
   const views = () => Array.from(document.querySelectorAll(
       'script[type="application/vnd.jupyter.widget-view+json"]'));
   const drawn = script => [script.previousElementSibling, script.nextElementSibling].some(

@@ -41,7 +41,8 @@ VISIBLE_FRAMES_JS = """
 
 def open_demo(offline_page, chapter: Path):
     page = offline_page.goto(html_page(chapter).relative_to(HTML).as_posix())
-    # The widget manager renders after load; wait for the frames to appear.
+    # The widget code loads lazily (SETTLE_JS starts it and waits); then the frames appear.
+    page.evaluate(SETTLE_JS)
     page.wait_for_selector(FRAME, state="visible", timeout=30_000)
     return page
 

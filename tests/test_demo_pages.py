@@ -32,15 +32,26 @@ DEMO_PARAMETERS = {
 }
 
 
-def widget_state(page: BeautifulSoup) -> dict[str, dict]:
-    """Every widget model saved in the page, by model id."""
-    scripts = page.find_all("script", type="application/vnd.jupyter.widget-state+json")
-    return {model_id: model for script in scripts
-            for model_id, model in json.loads(script.string)["state"].items()}
+def widget_state(page: BeautifulSoup, path=None) -> dict[str, dict]:
+    """Every widget model saved with the page, by model id: in the page, or in the state file
+    that kc-lazy.js loads (``data-kc-widgets``, _ext/fast_pages.py; needs the page's ``path``)."""
+    texts = [script.string for script in
+             page.find_all("script", type="application/vnd.jupyter.widget-state+json")]
+    for loader in page.find_all("script", attrs={"data-kc-widgets": True}):
+        state_url = json.loads(loader["data-kc-widgets"])["state"]
+        texts.append((path.parent / state_url).read_text(encoding="utf-8"))
+    return {model_id: model for text in texts
+            for model_id, model in json.loads(text)["state"].items()}
 
 
-def widget_models(page: BeautifulSoup) -> list[dict]:
-    return list(widget_state(page).values())
+def widget_models(page: BeautifulSoup, path=None) -> list[dict]:
+    return list(widget_state(page, path).values())
+
+
+def state_files(page: BeautifulSoup, path) -> list:
+    """The widget state files the page loads (none when its state is inline)."""
+    return [path.parent / json.loads(loader["data-kc-widgets"])["state"]
+            for loader in page.find_all("script", attrs={"data-kc-widgets": True})]
 
 
 def child(state: dict[str, dict], reference: str) -> dict:
@@ -73,10 +84,10 @@ def frame_images(state: dict[str, dict], demo: str, depth: int) -> dict[tuple, B
 def test_demo_page_is_light_and_holds_every_frame(built_book, demo):
     chapter, grid = DEMO_PAGES[demo]
     path = html_page(chapter)
-    size = path.stat().st_size
-    assert size < PAGE_LIMIT_BYTES, f"{path.name} weighs {size / 1e6:.2f} MB"
     page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    models = widget_models(page)
+    size = path.stat().st_size + sum(f.stat().st_size for f in state_files(page, path))
+    assert size < PAGE_LIMIT_BYTES, f"{path.name} weighs {size / 1e6:.2f} MB"
+    models = widget_models(page, path)
     frames = math.prod(len(values) for values in grid)
     # Every picture is an <img> in an HTML widget: the fallback's frames, plus the live
     # demo's one image (its output is hidden, its state is still saved with the notebook).
@@ -101,7 +112,7 @@ def test_every_frame_on_the_page_says_its_own_numbers(built_book, demo):
     (compared with widgets.kinematics, through the Stacks that index it)."""
     chapter, grid = DEMO_PAGES[demo]
     page = BeautifulSoup(html_page(chapter).read_text(encoding="utf-8"), "html.parser")
-    images = frame_images(widget_state(page), demo, len(grid))
+    images = frame_images(widget_state(page, html_page(chapter)), demo, len(grid))
     assert sorted(images) == list(itertools.product(*(range(len(v)) for v in grid)))
     names = list(DEMO_PARAMETERS[demo])
     for index, img in images.items():

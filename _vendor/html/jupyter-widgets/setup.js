@@ -1,6 +1,13 @@
 // Our own glue (not from npm): loaded after require.js and before embed-amd.js on every
-// page that shows widgets. Four fixes, each checked by the browser tests (tests/test_browser*.py):
+// page that shows widgets (at page load, or later by kc-lazy.js). Four fixes, each checked by the browser tests (tests/test_browser*.py):
 (function () {
+  // Run now when the page has already been parsed: _ext/fast_pages.py's kc-lazy.js loads this
+  // script (and the widget bundle) on demand, after DOMContentLoaded.
+  function whenParsed(run) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+    else run();
+  }
+
   // 1. The html-manager bundle finds its font files beside its AMD modules
   //    ("@jupyter-widgets/base", "@jupyter-widgets/html-manager/dist/...", ...), which
   //    require.js would place beside each page (404 in chapters/). Map every one of those
@@ -20,7 +27,7 @@
 
   // 3. The widgets typeset their labels with the MathJax 2 call MathJax.Hub.Queue; the
   //    book loads MathJax 3 (deferred, so it exists by DOMContentLoaded). Translate the call.
-  document.addEventListener("DOMContentLoaded", function () {
+  whenParsed(function () {
     var mathjax = window.MathJax;
     if (mathjax && !mathjax.Hub) {
       mathjax.Hub = {
@@ -95,5 +102,5 @@
     subtree: true, childList: true, characterData: true,
     attributes: true, attributeFilter: ["class", "aria-valuetext"]
   });
-  document.addEventListener("DOMContentLoaded", nameControls);
+  whenParsed(nameControls);
 })();
