@@ -48,7 +48,7 @@ cp "$nm/axe-core/axe.min.js" "$nm/axe-core/LICENSE" "$nm/axe-core/LICENSE-3RD-PA
 l="$here/../widgets/static/leg3d"
 NODE_PATH="$nm" "$nm/.bin/esbuild" "$here/src/leg3d.js" --bundle --format=iife --minify --target=es2020 \
   --legal-comments=none --log-level=warning --outfile="$l/leg3d.js"
-{ echo "three $(version three) (https://threejs.org), bundled into leg3d.js with its OrbitControls:"; echo
+{ echo "three $(version three) (https://threejs.org), bundled into leg3d.js with its OrbitControls by esbuild $(version esbuild):"; echo
   cat "$nm/three/LICENSE"; } > "$l/LICENSE-three.txt"
 python="${PYTHON:-$here/../.venv/bin/python}"
 aw="$("$python" -c 'import anywidget, os; print(os.path.dirname(anywidget.__file__))')"

@@ -8,7 +8,7 @@ import argparse
 import os
 from pathlib import Path
 
-from . import build_time, demo_update_time, frames_time, page_weight, suite_time
+from . import build_time, demo_update_time, frames_time, leg3d_time, page_weight, suite_time
 from .table import print_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,10 +25,12 @@ def main() -> None:
         html = Path(os.environ.get("KC_BUILD_ROOT", ROOT)) / "_build" / "html"
         if html.is_dir():
             figures += page_weight.measure(html)
+            figures += leg3d_time.measure(html)  # the 3-D leg (issue 14)
     else:
         with build_time.book_copy() as copy:
             figures += build_time.measure(copy, args.runs)
             figures += page_weight.measure(copy.html)
+            figures += leg3d_time.measure(copy.html)  # the 3-D leg (issue 14)
             figures += suite_time.measure(copy.output, args.runs)
     print_table(figures)
 

@@ -597,26 +597,32 @@ def _camera(view: str) -> dict:
             "distance": 3.0}
 
 
-def _spec(view: str, mesh_index: list[dict], alt: str) -> dict:
-    presets = []
+def presets(view: str) -> list[dict]:
+    """The view's preset buttons: a label and the control values a click sets."""
     if view == "foot":
-        presets = [{"label": f"Textbook axis ({km.DEFAULT_INCLINATION_DEG:.0f}°, "
-                             f"{km.DEFAULT_DEVIATION_DEG:.0f}°)",
-                    "values": {"inclination_deg": km.DEFAULT_INCLINATION_DEG,
-                               "deviation_deg": km.DEFAULT_DEVIATION_DEG}},
-                   {"label": f"OpenSim/MyoLeg axis ({OPENSIM_AXIS_DEG[0]:.1f}°, "
-                             f"{OPENSIM_AXIS_DEG[1]:.1f}°)",
-                    "values": {"inclination_deg": round(OPENSIM_AXIS_DEG[0], 4),
-                               "deviation_deg": round(OPENSIM_AXIS_DEG[1], 4)}}]
+        return [{"label": f"Textbook axis ({km.DEFAULT_INCLINATION_DEG:.0f}°, "
+                          f"{km.DEFAULT_DEVIATION_DEG:.0f}°)",
+                 "values": {"inclination_deg": km.DEFAULT_INCLINATION_DEG,
+                            "deviation_deg": km.DEFAULT_DEVIATION_DEG}},
+                {"label": f"OpenSim/MyoLeg axis ({OPENSIM_AXIS_DEG[0]:.1f}°, "
+                          f"{OPENSIM_AXIS_DEG[1]:.1f}°)",
+                 "values": {"inclination_deg": round(OPENSIM_AXIS_DEG[0], 4),
+                            "deviation_deg": round(OPENSIM_AXIS_DEG[1], 4)}}]
     if view == "stance":
-        presets = [{"label": km.STANCE_PRESETS[k].label, "values": {"preset": k}}
-                   for k in PRESET_KEYS]
+        return [{"label": km.STANCE_PRESETS[k].label, "values": {"preset": k}}
+                for k in PRESET_KEYS]
+    return []
+
+
+def _spec(view: str, mesh_index: list[dict], alt: str) -> dict:
     # The floor: the lowest point of the bones at the neutral posture.
     floor = min(float(v[:, 1].min() + myoleg.neutral_positions()[myoleg.BONES[b][1]][1])
                 for b, (v, _) in myoleg.meshes().items())
-    return {"controls": [c.spec() for c in _controls(view)], "presets": presets,
+    return {"controls": [c.spec() for c in _controls(view)], "presets": presets(view),
             "preset_keys": list(PRESET_KEYS) if view == "stance" else [],
-            "recipe": recipe(view), "constants": constants(view),
+            # A list, not a dict: saved widget state may sort keys, and "P" needs its parent first.
+            "recipe": [[bone, ops] for bone, ops in recipe(view).items()],
+            "constants": constants(view),
             "tables": [t.spec() for t in tables(view)], "readout": readout_spec(view),
             "title": TITLES[view], "colours": COLOURS, "meshes": mesh_index, "floor_y": floor,
             "axis_length": 0.12 if view == "foot" else 0.0, "play": view == "stance",

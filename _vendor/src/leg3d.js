@@ -75,7 +75,7 @@ const AXES = { x: new THREE.Vector3(1, 0, 0), y: new THREE.Vector3(0, 1, 0), z: 
 function compose(recipe, values) {
   const matrices = {};
   const op = new THREE.Matrix4();
-  for (const [bone, ops] of Object.entries(recipe)) {
+  for (const [bone, ops] of recipe) {   // in order: a "P" names an earlier bone
     const m = new THREE.Matrix4();
     for (const step of ops) {
       if (step[0] === "P") { m.copy(matrices[step[1]]); continue; }
@@ -197,7 +197,7 @@ function render({ model, el, showStill }) {
     scene.add(mesh);
     objects[bone] = mesh;
   }
-  if (spec.recipe.axis) {
+  if (spec.recipe.some(([bone]) => bone === "axis")) {
     const geometry = new THREE.CylinderGeometry(0.0025, 0.0025, 2 * spec.axis_length, 12);
     geometry.rotateZ(-Math.PI / 2);   // along local x
     const axis = new THREE.Mesh(geometry, new THREE.MeshBasicMaterial({ color: spec.colours.axis }));
@@ -224,6 +224,7 @@ function render({ model, el, showStill }) {
   const tables = spec.tables.map((t) => new Table(t));
   const state = Object.assign({}, model.get("state"));
   let live = false;
+  let pending = false;   // live: a state sent, its pose not back yet
   const api = { view: model.get("view"), frames: 0, lastUpdateMs: 0, root, canvas, camera,
                 objects, renderer };
   root.kcLeg3d = api;
@@ -234,6 +235,7 @@ function render({ model, el, showStill }) {
     return spec.presets[spec.preset_keys.indexOf(state.preset)].label;
   }
   function draw() {
+    if (api.frames === 0) api.firstFrameMs = performance.now();   // since the page's start
     renderer.render(scene, camera);
     api.frames += 1;
   }
@@ -260,6 +262,7 @@ function render({ model, el, showStill }) {
   function update() {
     const start = performance.now();
     if (live) {
+      pending = true;
       model.set("state", Object.assign({}, state));
       model.save_changes();
     } else {
@@ -328,6 +331,7 @@ function render({ model, el, showStill }) {
     const control = spec.controls[0];
     const stepFrame = (time) => {
       if (!playing) return;
+      if (live && pending) { requestAnimationFrame(stepFrame); return; }   // one step at a time
       if (last !== null) {
         let next = state[control.name] + (time - last) / 1000 * spec.play_percent_per_s;
         if (next > control.max) next = control.min;
@@ -397,6 +401,7 @@ function render({ model, el, showStill }) {
   model.on("change:live_pose", () => {
     const pose = model.get("live_pose");
     if (!live || !pose.matrices) return;
+    pending = false;
     const matrices = {};
     for (const [bone, array] of Object.entries(pose.matrices)) {
       matrices[bone] = new THREE.Matrix4().fromArray(array);
