@@ -12,6 +12,13 @@
 #                            require.js (setup.js and the LICENSE-*.txt headers are ours)
 #          mathjax/          mathjax es5/tex-mml-chtml.js + woff-v2 fonts
 #   test/  used by the tests only, never published: axe-core/axe.min.js
+#   ../widgets/static/leg3d/leg3d.js  the 3-D leg's front end: our _vendor/src/leg3d.js with
+#          three.js and its OrbitControls, bundled by esbuild (package data of widgets,
+#          published at leg3d/ by html_extra_path); LICENSE-three.txt beside it
+#   html/jupyter-widgets/anywidget.js  anywidget's AMD front end for the static page, copied
+#          from the anywidget Python package pinned in requirements.txt (PYTHON, default
+#          .venv/bin/python), so front end and kernel side are one version
+#   ../widgets/myoleg/  the MyoLeg bones (PyPI myo-sim, tools/refresh_myoleg.py)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
@@ -36,6 +43,20 @@ cp "$nm/mathjax/es5/output/chtml/fonts/woff-v2/"*.woff "$m/output/chtml/fonts/wo
 rm -rf "$a"; mkdir -p "$a"
 cp "$nm/axe-core/axe.min.js" "$nm/axe-core/LICENSE" "$nm/axe-core/LICENSE-3RD-PARTY.txt" "$a/"
 
+# The 3-D leg (widgets/leg3d.py): one bundle, esbuild's output is the same for the same
+# inputs and versions.
+l="$here/../widgets/static/leg3d"
+NODE_PATH="$nm" "$nm/.bin/esbuild" "$here/src/leg3d.js" --bundle --format=iife --minify --target=es2020 \
+  --legal-comments=none --log-level=warning --outfile="$l/leg3d.js"
+{ echo "three $(version three) (https://threejs.org), bundled into leg3d.js with its OrbitControls by esbuild $(version esbuild):"; echo
+  cat "$nm/three/LICENSE"; } > "$l/LICENSE-three.txt"
+python="${PYTHON:-$here/../.venv/bin/python}"
+aw="$("$python" -c 'import anywidget, os; print(os.path.dirname(anywidget.__file__))')"
+cp "$aw/nbextension/index.js" "$w/anywidget.js"
+{ echo "anywidget $("$python" -c 'import anywidget; print(anywidget.__version__)') (https://github.com/manzt/anywidget), nbextension/index.js of its Python package:"; echo
+  cat "$aw"/../anywidget-*.dist-info/licenses/LICENSE 2>/dev/null || cat "$aw"/../anywidget-*.dist-info/LICENSE*; } > "$w/LICENSE-anywidget.txt"
+(cd "$here/.." && "$python" -m tools.refresh_myoleg)
+
 # Our licence notes name the version they describe; say which ones no longer match.
 stale=0
 check() {  # file, package
@@ -47,6 +68,6 @@ check() {  # file, package
 check "$w/LICENSE-html-manager.txt" "@jupyter-widgets/html-manager"
 check "$w/LICENSE-requirejs.txt" requirejs
 echo "refreshed from the npm registry:"
-for p in @jupyter-widgets/html-manager requirejs mathjax axe-core; do echo "  $p $(version "$p")"; done
+for p in @jupyter-widgets/html-manager requirejs mathjax axe-core three esbuild; do echo "  $p $(version "$p")"; done
 [ "$stale" -eq 0 ] || echo "(licence notes above are out of date)"
 echo "if a version changed: make clean, rebuild and run the browser tests (tests/test_browser*.py)"

@@ -9,7 +9,7 @@ import argparse
 import os
 from pathlib import Path
 
-from . import build_time, demo_update_time, frames_time, page_weight, suite_time
+from . import build_time, demo_update_time, frames_time, leg3d_time, page_weight, suite_time
 from . import quiz_weight
 from . import pdf_build
 from . import grading_time
@@ -33,6 +33,7 @@ def main() -> None:
         if html.is_dir():
             figures += page_weight.measure(html)
             figures += quiz_weight.measure(html)
+            figures += leg3d_time.measure(html)  # the 3-D leg (issue 14)
         figures += pdf_build.current()
         print_table(figures)
         if html.is_dir() and not args.no_lighthouse:
@@ -43,6 +44,7 @@ def main() -> None:
             figures += build_time.measure(copy, args.runs)
             figures += page_weight.measure(copy.html)
             figures += quiz_weight.measure(copy.html)
+            figures += leg3d_time.measure(copy.html)  # the 3-D leg (issue 14)
             figures += suite_time.measure(copy.output, args.runs)
             figures += pdf_build.measure(copy.source, copy.output, args.runs)
             figures += grading_time.measure(args.runs)

@@ -435,3 +435,97 @@ def test_quiz_renders_with_maths_and_feedback_in_lab(lab, lab_server):
         raise
     finally:
         context.close()
+# --- The 3-D leg live (widgets/leg3d.py, issue 14): its own notebook in the same server ----------
+LEG3D_NOTEBOOK = "leg3d_live.ipynb"
+LEG3D_CELLS = {"foot": "from widgets.leg3d import foot_3d\nfoot_3d()",
+               "knee": "from widgets.leg3d import knee_3d\nknee_3d()",
+               "stance": "from widgets.leg3d import stance_3d\nstance_3d()"}
+LEG3D_RENDER_TIMEOUT_MS = 240_000   # the kernel builds chapter 3's tables first (~20 s)
+
+
+@pytest.fixture(scope="module")
+def leg3d_lab(lab, lab_server):
+    """The 3-D notebook, written through the contents API, opened and run in its own tab."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c)
+                                               for c in LEG3D_CELLS.values()])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    body = json.dumps({"type": "notebook", "format": "json",
+                       "content": json.loads(nbformat.writes(notebook))}).encode()
+    request = urllib.request.Request(
+        f"{lab_server['base']}/api/contents/{LEG3D_NOTEBOOK}", data=body, method="PUT",
+        headers={"Authorization": f"token {lab_server['token']}",
+                 "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 201)
+    browser = lab.page.context.browser
+    tab = LabPage.__new__(LabPage)   # LabPage's checks, this notebook's URL
+    tab.blocked, tab.errors = [], []
+    tab.context = browser.new_context(viewport={"width": 1400, "height": 2400})
+    tab.context.route("**/*", tab._route)
+    tab.page = tab.context.new_page()
+    tab.page.on("pageerror", lambda error: tab.errors.append(error.message[:300]))
+    tab.page.goto(f"{lab_server['base']}/lab/tree/{LEG3D_NOTEBOOK}?token={lab_server['token']}")
+    page = tab.page
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+    page.locator(".jp-StatusBar-TextItem").get_by_text(
+        f"{KERNEL_NAME} | Idle", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
+    page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+    page.locator(".jp-Notebook .kc-leg3d canvas").nth(len(LEG3D_CELLS) - 1).wait_for(
+        timeout=LEG3D_RENDER_TIMEOUT_MS)
+    yield tab
+    tab.close()
+
+
+def _leg3d_expect(root, view: str, state: dict, what: str):
+    """Wait until the live view shows the kernel's pose and words for ``state``."""
+    from widgets import leg3d
+    label = km.STANCE_PRESETS[state["preset"]].label if view == "stance" else None
+    expected = leg3d.describe(view, leg3d.model_values(view, state), label)
+    deadline = time.monotonic() + REDRAW_TIMEOUT_S
+    canvas = root.locator("canvas")
+    while canvas.get_attribute("aria-label") != expected:
+        assert time.monotonic() < deadline, (
+            f"{view}: after {what} the view shows {canvas.get_attribute('aria-label')!r}, "
+            f"not {expected!r}")
+        root.page.wait_for_timeout(50)
+    assert root.evaluate("root => root.kcLeg3d.isLive()"), "the view did not go live"
+
+
+@pytest.mark.parametrize("view", list(LEG3D_CELLS))
+def test_leg3d_every_control_is_recomputed_by_the_kernel_in_lab(leg3d_lab, view):
+    from widgets import leg3d
+    root = leg3d_lab.cell(list(LEG3D_CELLS).index(view)).locator(".kc-leg3d")
+    root.locator("canvas").wait_for(timeout=RENDER_TIMEOUT_MS)
+    state = leg3d.check_state(view, {})
+    _leg3d_expect(root, view, state, "loading")
+    for control in leg3d.controls(view):
+        slider = root.locator(f"input[data-control={control.name}]")
+        for key, value in (("End", control.high), ("Home", control.low)):
+            slider.scroll_into_view_if_needed()
+            slider.focus()
+            leg3d_lab.page.keyboard.press(key)
+            state[control.name] = value
+            _leg3d_expect(root, view, state, f"{key} on {control.label!r}")
+    for button in root.locator(".kc-leg3d-group button").all():
+        button.click()
+        if view == "stance":
+            state["preset"] = next(k for k, p in km.STANCE_PRESETS.items()
+                                   if p.label == button.inner_text())
+        else:
+            preset = next(p for p in leg3d.presets("foot")
+                          if p["label"] == button.inner_text())
+            state.update(preset["values"])
+        _leg3d_expect(root, view, state, f"the {button.inner_text()!r} button")
+    if view == "stance":
+        play = root.locator(".kc-leg3d-play")
+        before = root.locator("canvas").get_attribute("aria-label")
+        play.click()
+        deadline = time.monotonic() + REDRAW_TIMEOUT_S
+        while root.locator("canvas").get_attribute("aria-label") == before:
+            assert time.monotonic() < deadline, "Play did not move the live view"
+            leg3d_lab.page.wait_for_timeout(50)
+        play.click()
+        assert play.inner_text() == "Play"
+    leg3d_lab.assert_offline_and_clean()

@@ -8,6 +8,7 @@ These tests need neither Node nor the network.
 
 import json
 import re
+from pathlib import Path
 
 from book import HTML, ROOT
 
@@ -25,6 +26,11 @@ FILES = {
     "mathjax": ("html/mathjax/tex-mml-chtml.js", 'VERSION="{v}"', ["html/mathjax/LICENSE"]),
     "axe-core": ("test/axe-core/axe.min.js", "/*! axe v{v}\n",
                  ["test/axe-core/LICENSE", "test/axe-core/LICENSE-3RD-PARTY.txt"]),
+    # The 3-D leg's bundle (widgets/static/leg3d/leg3d.js): three.js, built by esbuild.
+    "three": ("../widgets/static/leg3d/LICENSE-three.txt", "three {v} ",
+              ["../widgets/static/leg3d/leg3d.js"]),
+    "esbuild": ("../widgets/static/leg3d/LICENSE-three.txt", " by esbuild {v}:",
+                ["../widgets/static/leg3d/leg3d.js"]),
 }
 
 
@@ -59,3 +65,15 @@ def test_only_the_book_files_are_published(built_book):
     assert (built_book / "jupyter-widgets" / "embed-amd.js").is_file()
     assert not list(built_book.rglob("axe*.js")), "axe-core is for the tests only"
     assert not list(HTML.rglob("node_modules")) and not list(HTML.rglob("package*.json"))
+
+
+def test_anywidget_front_end_is_the_installed_packages():
+    """The static page's anywidget.js is the AMD build of the anywidget Python package the
+    kernel side runs (make vendor copies it), so both halves are one version."""
+    import anywidget
+
+    installed = Path(anywidget.__file__).parent / "nbextension" / "index.js"
+    vendored = VENDOR / "html" / "jupyter-widgets" / "anywidget.js"
+    assert vendored.read_bytes() == installed.read_bytes(), "run make vendor"
+    licence = (VENDOR / "html" / "jupyter-widgets" / "LICENSE-anywidget.txt").read_text()
+    assert licence.startswith(f"anywidget {anywidget.__version__} ")

@@ -210,6 +210,18 @@ instead as the patella sitting laterally on the trochlea by
 The lengths ``r_p, r_t, L_q, L_t`` are **illustrative** defaults
 (``ILLUSTRATIVE_KNEE_GEOMETRY``), not measurements. The geometry says which way ``Q``
 moves; it does not say that a change in ``Q`` causes pain.
+7. Posing a planted leg (for the 3-D view)
+==========================================
+With the foot flat on the floor, flexing the knee by ``f`` must tilt the shank forward at
+the ankle (dorsiflexion ``d``) and the thigh back by ``f - d``, or the hip would swing in
+front of the foot. Keeping the hip straight above the ankle, with straight segments of
+lengths ``L_s`` (ankle to knee) and ``L_t`` (knee to hip):
+``L_s \sin d = L_t \sin(f - d)``, so
+
+.. math:: d = \operatorname{atan2}(L_t \sin f,\; L_s + L_t \cos f)
+
+(:func:`planted_ankle_dorsiflexion`; ``d = f/2`` for equal lengths). This is a posture
+chosen for the picture (a squat with the trunk over the foot), not a measured gait.
 """
 
 from __future__ import annotations
@@ -293,6 +305,7 @@ __all__ = [
     "stance_eversion", "stance_tibial_rotation", "tibial_rotation_range",
     "coupling_ratio_for_range", "StancePreset", "STANCE_PRESETS", "screw_home_rotation",
     "tibiofemoral_rotation", "q_angle", "KneeState", "knee_state",
+    "planted_ankle_dorsiflexion",
 ]
 
 
@@ -717,3 +730,18 @@ def q_angle(tibial_rotation_deg, femoral_rotation_deg, knee_flexion_deg=0.0,
     return knee_state(tibial_rotation_deg, femoral_rotation_deg, knee_flexion_deg,
                       baseline_q_deg, **geometry).q_angle_deg
 
+
+
+# --- 7. Posing a planted leg -----------------------------------------------------------------
+def planted_ankle_dorsiflexion(knee_flexion_deg, shank_length, thigh_length):
+    """Ankle dorsiflexion (degrees) that keeps the hip above the ankle at a knee flexion.
+
+    ``atan2(L_t sin f, L_s + L_t cos f)`` (section 7 of the module docstring): the shank
+    tilts forward by this angle and the thigh back by ``knee_flexion_deg`` minus it. A
+    posture for pictures of a loaded leg, not a measurement. Lengths in any one unit.
+    """
+    flexion = check_angle("knee_flexion_deg", knee_flexion_deg, *KNEE_FLEXION_RANGE_DEG)
+    shank = check_real("shank_length", shank_length, 0.0, np.inf, open_low=True)
+    thigh = check_real("thigh_length", thigh_length, 0.0, np.inf, open_low=True)
+    f = np.deg2rad(flexion)
+    return _scalar_or_array(np.degrees(np.arctan2(thigh * np.sin(f), shank + thigh * np.cos(f))))
