@@ -388,3 +388,29 @@ def test_latex_prints_questions_with_maths_and_answers_at_the_end(print_builds):
 def test_html_build_keeps_the_interactive_quiz_and_no_answer_section(print_builds):
     page = (print_builds["html"] / "quizpage.html").read_text(encoding="utf-8")
     assert 'id="kcquiz03"' in page and "Answers to Check yourself" not in page
+
+
+def test_default_palette_is_the_librarys():
+    """widgets/quiz.py repeats jupyterquiz's default colours (a local of display_quiz)."""
+    import inspect
+
+    from jupyterquiz.dynamic import display
+    source = inspect.getsource(display.display_quiz)
+    for name, colour in qz._default_colours().items():
+        assert f"'{name}': '{colour}'" in source, name
+
+
+def test_feedback_without_the_chapters_names_the_section_by_label(monkeypatch):
+    """Installed alone (Colab), the package has no chapters to number the sections."""
+    monkeypatch.setattr(qz, "_chapter_files", lambda: [])
+    qz.sections.cache_clear()
+    try:
+        assert qz.see_also("ch03-derivation", None) == ("section ch03-derivation",
+                                                         "#ch03-derivation")
+        shown = qz.chapter_quiz(3)
+        feedback = shown.jupyterquiz_questions()[2]["answers"][1]["feedback"]
+        assert 'See <a href="#ch03-derivation">section ch03-derivation</a>' in feedback
+        assert 'id="kcquiz03"' in shown.html()
+        assert "See section ch03-derivation" in " ".join(shown.answers())
+    finally:
+        qz.sections.cache_clear()

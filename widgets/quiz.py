@@ -200,7 +200,7 @@ def section(label: str) -> Section:
         if not _chapter_files():
             # The package alone (e.g. installed from git on Colab) has no chapters to number:
             # name the section by its label rather than fail the quiz.
-            return Section(label, label, "", f"{label[2:4]}-{label}")
+            return Section(label, label, "", "")
         raise ValueError(f"section label {label!r} is not a labelled heading of a chapter") from None
 
 
@@ -352,7 +352,8 @@ def to_plain(text: str) -> str:
 def see_also(label: str, from_page: str | None) -> tuple[str, str]:
     """('Section 3.4, Title', href) for a section label, the href relative to a chapter page."""
     target = section(label)
-    href = f"#{target.label}" if target.page == from_page else f"{target.page}.html#{target.label}"
+    same_page = target.page in (from_page, "")
+    href = f"#{target.label}" if same_page else f"{target.page}.html#{target.label}"
     title = to_plain(target.title).rstrip(" ⚠")
     return (f"Section {target.number}, {title}" if title else f"section {target.label}"), href
 
@@ -393,7 +394,8 @@ class ChapterQuiz:
 
     @property
     def page(self) -> str:
-        return next(p.stem for p in _chapter_files() if int(p.name[:2]) == self.chapter)
+        # "" when the package is installed without the chapters (links stay on the page)
+        return next((p.stem for p in _chapter_files() if int(p.name[:2]) == self.chapter), "")
 
     @property
     def div_id(self) -> str:
@@ -490,7 +492,8 @@ class ChapterQuiz:
 
 
 def _default_colours() -> dict:
-    # jupyterquiz's palette (display_quiz's color_dict); only the entries in COLOURS change.
+    # jupyterquiz's palette (display_quiz's color_dict, a local there, so not importable);
+    # only the entries in COLOURS change. tests/test_quiz.py checks it against the library.
     return {
         "--jq-multiple-choice-bg": "#392061", "--jq-mc-button-bg": "#fafafa",
         "--jq-mc-button-border": "#e0e0e0e0", "--jq-mc-button-inset-shadow": "#555555",
