@@ -93,7 +93,15 @@ def build(student: bool = False, paper: str = "a4", quiet: bool = True) -> Path:
         "numfig_format": {"figure": "Figure %s", "table": "Table %s",
                           "code-block": "Listing %s", "section": "Section %s"},
     }
-    status = build_sphinx(ROOT, latex_dir, doctreedir=PDF_DIR / ".doctrees",
+    doctrees = PDF_DIR / ".doctrees"
+    environment = doctrees / "environment.pickle"
+    widgets_changed = BUILD / ".widgets-stamp"   # the Makefile's: widgets/ changed, cache dropped
+    if environment.exists() and widgets_changed.exists() and (
+            widgets_changed.stat().st_mtime > environment.stat().st_mtime):
+        # The chapters' sources did not change, so Sphinx would not re-read them and would
+        # keep outputs of the old widgets: read everything again (from the new cache).
+        shutil.rmtree(doctrees)
+    status = build_sphinx(ROOT, latex_dir, doctreedir=doctrees,
                           path_config=str(ROOT / "_config.yml"), confoverrides=overrides,
                           builder="latex", noconfig=True, quiet=quiet,
                           # As strict as the HTML test build: a warning (e.g. a demo with no
