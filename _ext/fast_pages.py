@@ -294,7 +294,8 @@ def page_context(app, pagename, templatename, context, doctree):
     bundle_css(app, context)
     lazy_widgets(app, pagename, context)
     drop_mathjax_without_maths(app, context)
-    defer_head_scripts(context)
+    if pagename != "search":  # its template runs searchtools.js at once, which needs doctools.js
+        defer_head_scripts(context)
     lazy_images(context)
     title = re.sub(r"<[^>]+>", "", context.get("title", "") or app.config.project)
     description = page_description(app, pagename, doctree, html.unescape(title))

@@ -2,7 +2,7 @@
 // first paint does not wait for the 3.6 MB widget manager. Until then each demo shows its
 // still (a plain <img> in the HTML). The scripts are those of _config.yml nb_ipywidgets_js,
 // in that order, and the page's widget state file (data-kc-widgets on this script's tag).
-// Loading starts when a demo comes within a screen of the viewport, when the reader touches
+// Loading starts when a demo comes within half a screen of the viewport, when the reader touches
 // or focuses a still, or when something calls window.kcLoadWidgets() (the browser tests do):
 // it returns a promise that resolves once every widget view of the page is drawn.
 (function () {
@@ -108,7 +108,7 @@
         observer.disconnect();
         start();
       }
-    }, { rootMargin: "100% 0px" });
+    }, { rootMargin: "50% 0px" });
     Array.prototype.forEach.call(targets, function (target) { observer.observe(target); });
   } else {
     start();

@@ -1,0 +1,251 @@
+"""Fast and findable pages (issue 18, _ext/fast_pages.py): checked on the HTML as served.
+
+Deterministic, no timing (speed is ``make bench``'s Lighthouse table): every page has a meta
+description and a favicon; every demo output's default picture is an ``<img>`` with alt text
+in the HTML before any script, and visible with JavaScript off; no render-blocking script
+over 100 kB in any head; MathJax only on pages with maths; the widget code is not in the head
+and the lazy loader loads every script of ``nb_ipywidgets_js``, in order. The checker is shown
+failing on a broken page.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from book import HTML, ROOT
+
+import browser as browser_support
+from browser import OfflinePage, book_pages, SETTLE_JS
+from browser import book_server, browser  # noqa: F401 (fixtures)
+
+PAGES = book_pages()
+DEMO_PAGES = ["chapters/03-subtalar-to-tibia.html", "chapters/04-ankle-to-knee.html",
+              "chapters/05-stance-phase.html"]
+BLOCKING_LIMIT_BYTES = 100_000
+VIEW = "application/vnd.jupyter.widget-view+json"
+STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def configured_widget_scripts() -> list[str]:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return list(config["sphinx"]["config"]["nb_ipywidgets_js"])
+
+
+def local_file(page: Path, url: str, html: Path) -> Path | None:
+    if "://" in url or url.startswith(("data:", "//")):
+        return None
+    return (page.parent / url.split("?")[0].split("#")[0]).resolve()
+
+
+def widget_views(soup: BeautifulSoup) -> list:
+    return soup.find_all("script", type=VIEW)
+
+
+def page_problems(page: Path, html: Path = HTML) -> list[str]:
+    """What the served HTML of ``page`` breaks of issue 18's rules, one line each."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    head = soup.head
+    problems = []
+    description = head.find("meta", attrs={"name": "description"})
+    if description is None or len(description.get("content", "").strip()) < 20:
+        problems.append("no meta description")
+    icon = head.find("link", rel="icon")
+    if icon is None:
+        problems.append("no favicon")
+    elif not (local_file(page, icon["href"], html) or Path("/nonexistent")).is_file():
+        problems.append(f"favicon missing: {icon['href']}")
+    for script in head.find_all("script", src=True):
+        if script.has_attr("async") or script.has_attr("defer") or script.get("type") == "module":
+            continue
+        path = local_file(page, script["src"], html)
+        size = path.stat().st_size if path and path.is_file() else 0
+        if size > BLOCKING_LIMIT_BYTES:
+            problems.append(f"render-blocking script of {size / 1000:.0f} kB: {script['src']}")
+    if any("fontawesome.js" in s["src"] for s in soup.find_all("script", src=True)):
+        problems.append("fontawesome.js is loaded")
+    has_maths = bool(soup.body.select(".math"))
+    loads_mathjax = any("mathjax" in s["src"] for s in soup.find_all("script", src=True))
+    if loads_mathjax and not has_maths:
+        problems.append("MathJax is loaded on a page without maths")
+    if has_maths and not loads_mathjax:
+        problems.append("a page with maths does not load MathJax")
+    widget_files = {name.rsplit("/", 1)[-1] for name in configured_widget_scripts()}
+    for script in head.find_all("script", src=True):
+        if script["src"].split("?")[0].rsplit("/", 1)[-1] in widget_files:
+            problems.append(f"widget script in the head: {script['src']}")
+    if head.find("script", type=STATE):
+        problems.append("widget state inline in the head")
+    for view in widget_views(soup):
+        still = view.find_previous_sibling()
+        img = still.find("img") if still is not None and "kc-still" in still.get("class", []) else None
+        if img is None:
+            problems.append(f"widget view without a still: {view.string[:80]}")
+            continue
+        if not img.get("alt", "").strip() or not any(c.isdigit() for c in img["alt"]):
+            problems.append(f"still without an alt text holding numbers: {img.get('src')}")
+        if not (img.get("width") and img.get("height")):
+            problems.append(f"still without width and height: {img.get('src')}")
+        source = local_file(page, img.get("src", ""), html)
+        if source is None or not source.is_file():
+            problems.append(f"still picture missing: {img.get('src')}")
+    return problems
+
+
+@pytest.mark.parametrize("path", PAGES, ids=str)
+def test_page_is_findable_light_and_has_its_stills(built_book, path):
+    problems = page_problems(built_book / path)
+    assert not problems, f"{path}:\n  " + "\n  ".join(problems)
+
+
+def test_math_pages_and_demo_pages_are_among_the_pages(built_book):
+    """The checks above cover both kinds of page: with and without maths, with demos."""
+    soups = {p: BeautifulSoup((built_book / p).read_text(encoding="utf-8"), "html.parser")
+             for p in PAGES}
+    assert any(s.body.select(".math") for s in soups.values())
+    assert any(not s.body.select(".math") for s in soups.values())
+    for path in DEMO_PAGES:
+        assert widget_views(soups[path]), f"{path} has no widget view"
+
+
+def test_lazy_loader_loads_every_configured_widget_script_in_order(built_book):
+    """Contract 3: kc-lazy.js is handed _config.yml's nb_ipywidgets_js, in order, and the
+    page's state file, which holds every model the page's views show."""
+    configured = configured_widget_scripts()
+    for path in DEMO_PAGES:
+        page = built_book / path
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        [loader] = soup.find_all("script", attrs={"data-kc-widgets": True})
+        assert loader.has_attr("defer") and "kc-lazy.js" in loader["src"]
+        config = json.loads(loader["data-kc-widgets"])
+        loaded = [(page.parent / s["src"]).resolve() for s in config["scripts"]]
+        expected = [(built_book / "_static" / name).resolve() for name in configured]
+        assert loaded == expected
+        assert all(f.is_file() for f in loaded)
+        state = json.loads((page.parent / config["state"]).read_text(encoding="utf-8"))
+        for view in widget_views(soup):
+            assert json.loads(view.string)["model_id"] in state["state"]
+
+
+def test_each_still_is_the_demos_default_frame(built_book):
+    """The still's alt text is one of the alt texts of the frames the widget itself shows
+    (so it is the model's picture, not a stand-in)."""
+    for path in DEMO_PAGES:
+        page = built_book / path
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        config = json.loads(soup.find("script", attrs={"data-kc-widgets": True})["data-kc-widgets"])
+        state = json.loads((page.parent / config["state"]).read_text(encoding="utf-8"))["state"]
+        frame_alts = {img.get("alt") for model in state.values()
+                      if model["model_name"] == "HTMLModel"
+                      for img in BeautifulSoup(model["state"].get("value", ""), "html.parser")("img")}
+        stills = soup.select("div.kc-still > img")
+        assert len(stills) == len(widget_views(soup))
+        for img in stills:
+            assert img["alt"] in frame_alts, img["alt"][:120]
+
+
+def test_theme_template_copy_differs_only_where_we_changed_it():
+    """fast_templates/static/webpack-macros.html is the installed theme's file with the
+    fontawesome.js script and the two stylesheet links taken out (they are in the CSS
+    bundle): a theme upgrade that changes the file fails here instead of silently."""
+    import pydata_sphinx_theme
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / \
+        "static" / "webpack-macros.html"
+    ours = ROOT / "_ext" / "fast_templates" / "static" / "webpack-macros.html"
+    removed = [line for line in difflib.ndiff(theme.read_text().splitlines(),
+                                              ours.read_text().splitlines())
+               if line.startswith("- ")]
+    assert len(removed) == 4, removed
+    assert all(("fontawesome.js" in line or "theme.css" in line
+                or "pydata-sphinx-theme.css" in line or "custom icons" in line)
+               for line in removed), removed
+
+
+BROKEN_HEAD = """<!DOCTYPE html><html><head><title>Broken</title>
+<script src="big.js"></script>
+<script defer src="../mathjax/tex-mml-chtml.js"></script>
+<script src="jupyter-widgets/embed-amd.js"></script>
+<script defer src="_static/scripts/fontawesome.js"></script>
+</head><body><p>No maths here.</p>
+<div class="cell_output"><script type="application/vnd.jupyter.widget-view+json">
+{"version_major": 2, "version_minor": 0, "model_id": "abc"}</script></div>
+</body></html>"""
+
+
+def test_the_checker_fails_a_broken_page(tmp_path):
+    (tmp_path / "big.js").write_text("x" * (BLOCKING_LIMIT_BYTES + 1))
+    page = tmp_path / "broken.html"
+    page.write_text(BROKEN_HEAD)
+    problems = "\n".join(page_problems(page, tmp_path))
+    for expected in ("no meta description", "no favicon", "render-blocking script of 100 kB",
+                     "MathJax is loaded on a page without maths",
+                     "widget script in the head", "widget view without a still",
+                     "fontawesome.js is loaded"):
+        assert expected in problems, (expected, problems)
+
+
+# --- In the browser ------------------------------------------------------------------------
+
+STILLS_JS = """
+() => Array.from(document.querySelectorAll('div.kc-still > img')).map(img => ({
+  alt: img.alt, complete: img.complete, natural: img.naturalWidth,
+  height: img.getBoundingClientRect().height, shown: img.offsetParent !== null,
+}))
+"""
+
+
+@pytest.mark.parametrize("path", DEMO_PAGES, ids=str)
+def test_stills_show_with_javascript_off(browser, book_server, path):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 412, "height": 823})
+    try:
+        page = context.new_page()
+        page.goto(f"{book_server}/{path}", wait_until="load")
+        images = page.locator("div.kc-still > img")  # JavaScript is off: locators only
+        assert images.count() >= 1
+        for i in range(images.count()):
+            image = images.nth(i)
+            image.scroll_into_view_if_needed()
+            assert image.is_visible()
+            box = image.bounding_box()
+            assert box and box["height"] > 50 and box["width"] > 50, box
+            assert any(c.isdigit() for c in image.get_attribute("alt"))
+            assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        assert page.locator("p.kc-still-note").first.is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", DEMO_PAGES, ids=str)
+def test_widgets_load_only_on_demand_then_replace_the_still(browser, book_server, path):  # noqa: F811
+    """At page load the 3.6 MB widget manager is not fetched and the still shows; after
+    SETTLE_JS (which calls window.kcLoadWidgets) every view is drawn and its still hidden,
+    with no error."""
+    offline = OfflinePage(browser, book_server)
+    requested: list[str] = []
+    offline.page.on("request", lambda request: requested.append(request.url))
+    try:
+        page = offline.goto(path)
+        page.wait_for_timeout(200)
+        assert not [u for u in requested if "embed-amd.js" in u], "widget code loaded at once"
+        before = page.evaluate(STILLS_JS)
+        assert before and all(s["alt"] for s in before)
+        assert page.evaluate("typeof window.kcLoadWidgets") == "function"
+        settled = page.evaluate(SETTLE_JS)
+        assert settled["views"] and settled["drawn"] == settled["views"], settled
+        assert [u for u in requested if "embed-amd.js" in u]
+        after = page.evaluate(STILLS_JS)
+        assert not [s for s in after if s["shown"]], "a still stays beside its drawn widget"
+        assert not offline.errors and not offline.console_errors, (offline.errors,
+                                                                   offline.console_errors)
+        assert not offline.blocked and not offline.failed
+    finally:
+        offline.close()
+
+
+def test_browser_support_module_still_exports_settle_js():
+    assert "kcLoadWidgets" in browser_support.SETTLE_JS
