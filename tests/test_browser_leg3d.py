@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from book import HTML, ROOT, html_page
-from browser import CHROMIUM, CHROMIUM_FLAGS, SETTLE_JS, OfflinePage, audit_page, sync_api
+from browser import CHROMIUM, CHROMIUM_FLAGS, SETTLE_JS, OfflinePage, audit_page
 from browser import book_server, browser, offline_page  # noqa: F401 (fixtures)
 from widgets import leg3d
 
@@ -84,7 +84,7 @@ def test_the_3d_view_works_offline(offline_page, view):
     page = offline_page.page
     leg = View(page)
     pixels = leg.pixels()
-    assert pixels["drawn"] > 0.05 * pixels["total"], f"the canvas looks blank: {pixels}"
+    assert pixels["drawn"] > 0.02 * pixels["total"], f"the canvas looks blank: {pixels}"
     assert leg.root.locator("canvas").get_attribute("role") == "img"
     start = leg3d.check_state(view, {})
     assert leg.name() == leg3d.describe(view, leg3d.model_values(view, start),
@@ -154,22 +154,22 @@ def test_the_3d_view_works_offline(offline_page, view):
     assert not offline_page.blocked and not offline_page.failed
 
 
-def test_without_webgl_the_still_and_a_message_show(book_server):
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS + ["--disable-software-rasterizer"])
-        try:
-            offline = OfflinePage(chromium, book_server)
-            page = offline.goto(page_path("foot"))
-            page.evaluate(SETTLE_JS)
-            fallback = page.locator(".kc-leg3d-fallback")
-            fallback.wait_for(state="visible", timeout=30_000)
-            image = fallback.locator("img")
-            assert image.evaluate("img => img.complete && img.naturalWidth > 100")
-            assert "calcaneal eversion" in image.get_attribute("alt")
-            assert "WebGL" in fallback.locator(".kc-leg3d-message").inner_text()
-            assert page.locator(".kc-leg3d canvas").count() == 0
-            assert not offline.errors, offline.errors
-            assert not offline.blocked and not offline.failed
-        finally:
-            chromium.close()
+def test_without_webgl_the_still_and_a_message_show(browser, book_server):  # noqa: F811
+    # A second Chromium from the same Playwright, with no way to draw WebGL.
+    chromium = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS + ["--disable-software-rasterizer"])
+    try:
+        offline = OfflinePage(chromium, book_server)
+        page = offline.goto(page_path("foot"))
+        page.evaluate(SETTLE_JS)
+        fallback = page.locator(".kc-leg3d-fallback")
+        fallback.wait_for(state="visible", timeout=30_000)
+        image = fallback.locator("img")
+        assert image.evaluate("img => img.complete && img.naturalWidth > 100")
+        assert "calcaneal eversion" in image.get_attribute("alt")
+        assert "WebGL" in fallback.locator(".kc-leg3d-message").inner_text()
+        assert page.locator(".kc-leg3d canvas").count() == 0
+        assert not offline.errors, offline.errors
+        assert not offline.blocked and not offline.failed
+    finally:
+        chromium.close()

@@ -594,7 +594,7 @@ def _camera(view: str) -> dict:
         return {"target": (pos["talus_r"] + [0.03, -0.02, 0.0]).tolist(),
                 "direction": [1.0, 0.45, 0.9], "distance": 0.95}
     return {"target": (pos["tibia_r"] * 0.9).tolist(), "direction": [1.0, 0.3, 0.9],
-            "distance": 3.0}
+            "distance": 2.5}
 
 
 def presets(view: str) -> list[dict]:
