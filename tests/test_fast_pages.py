@@ -291,3 +291,15 @@ def test_widgets_load_only_on_demand_then_replace_the_still(browser, book_server
 
 def test_browser_support_module_still_exports_settle_js():
     assert "kcLoadWidgets" in browser_support.SETTLE_JS
+
+
+def test_a_demo_mimebundle_carries_its_still():
+    """Contract 1: widget view + image/png (the default state) + text/plain (its alt text)."""
+    import base64
+
+    from widgets import axis_explorer
+    demo = axis_explorer.axis_explorer()
+    bundle = demo._repr_mimebundle_()
+    assert VIEW in bundle
+    assert base64.b64decode(bundle["image/png"]) == demo.png
+    assert bundle["text/plain"] == demo.alt and any(c.isdigit() for c in demo.alt)
