@@ -216,14 +216,17 @@ def defer_head_scripts(context) -> None:
     """Every script file in the head runs deferred (in order, after parsing), so none holds
     back the first paint; inline settings scripts only set variables that the deferred
     scripts read later."""
-    for script in context.get("script_files") or []:
+    scripts = context.get("script_files") or []
+    for i, script in enumerate(scripts):
         filename = str(getattr(script, "filename", "") or "")
         attributes = getattr(script, "attributes", None)
         if (not filename or attributes is None or filename.split("?")[0].endswith(KEEP_BLOCKING)
                 or {"async", "defer"} & set(attributes)
                 or attributes.get("type", "text/javascript") != "text/javascript"):
             continue
-        attributes["defer"] = "defer"
+        # A new object: the builder shares its script objects between pages.
+        scripts[i] = type(script)(filename, priority=getattr(script, "priority", 500),
+                                  **{**attributes, "defer": "defer"})
 
 
 def lazy_images(context) -> None:

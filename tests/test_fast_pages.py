@@ -18,7 +18,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from book import HTML, ROOT
+from book import BUILD_ROOT, HTML, ROOT
 
 import browser as browser_support
 from browser import OfflinePage, book_pages, SETTLE_JS
@@ -81,12 +81,10 @@ def page_problems(page: Path, html: Path = HTML) -> list[str]:
             problems.append(f"widget script in the head: {script['src']}")
     if head.find("script", type=STATE):
         problems.append("widget state inline in the head")
-    for view in widget_views(soup):
-        still = view.find_previous_sibling()
-        img = still.find("img") if still is not None and "kc-still" in still.get("class", []) else None
-        if img is None:
-            problems.append(f"widget view without a still: {view.string[:80]}")
-            continue
+    for img in soup.select("div.kc-still > img"):
+        view = img.parent.find_next_sibling()
+        if view is None or view.name != "script" or view.get("type") != VIEW:
+            problems.append(f"still not right before its widget view: {img.get('src')}")
         if not img.get("alt", "").strip() or not any(c.isdigit() for c in img["alt"]):
             problems.append(f"still without an alt text holding numbers: {img.get('src')}")
         if not (img.get("width") and img.get("height")):
@@ -95,6 +93,47 @@ def page_problems(page: Path, html: Path = HTML) -> list[str]:
         if source is None or not source.is_file():
             problems.append(f"still picture missing: {img.get('src')}")
     return problems
+
+
+def demo_outputs(chapter: Path) -> list[str]:
+    """The alt text (``text/plain``) of every cell output of the chapter, as the book build
+    ran it (its jupyter-cache), that carries a widget view and an ``image/png``: each must
+    have its still. Outputs of ``remove-output`` cells are not on the page."""
+    from jupyter_cache import get_cache
+    from tools.assignments import read_chapter
+    _, notebook = get_cache(BUILD_ROOT / "_build" / ".jupyter_cache").merge_match_into_notebook(
+        read_chapter(chapter))
+    return [output["data"]["text/plain"] for cell in notebook.cells if cell.cell_type == "code"
+            and "remove-output" not in cell.metadata.get("tags", [])
+            for output in cell.get("outputs", [])
+            if VIEW in output.get("data", {}) and "image/png" in output.get("data", {})]
+
+
+def missing_stills(page: Path, expected_alts: list[str]) -> list[str]:
+    """Each expected still (by its alt text, in page order) that the page does not show."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    shown = [img.get("alt", "") for img in soup.select("div.kc-still > img")]
+    return [alt[:100] for alt in expected_alts if alt not in shown] + (
+        [f"{len(shown)} stills for {len(expected_alts)} demo outputs"]
+        if len(shown) != len(expected_alts) else [])
+
+
+@pytest.mark.parametrize("path", DEMO_PAGES, ids=str)
+def test_every_demo_output_has_its_still(built_book, path):
+    """Per demo output, never per page: a chapter may hold several demos (e.g. a 2-D and a
+    3-D view), each output with a widget view and a PNG gets its own still."""
+    expected = demo_outputs(ROOT / path.replace(".html", ".md"))
+    assert expected, f"{path}: no demo output found in the build's cache"
+    assert not missing_stills(built_book / path, expected)
+
+
+def test_missing_stills_are_found(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text('<div class="kc-still"><img alt="A at 1°" src="a.png"></div>'
+                    '<script type="application/vnd.jupyter.widget-view+json">{}</script>')
+    assert missing_stills(page, ["A at 1°"]) == []
+    problems = missing_stills(page, ["A at 1°", "B at 2°"])
+    assert "B at 2°" in problems and "1 stills for 2 demo outputs" in problems
 
 
 @pytest.mark.parametrize("path", PAGES, ids=str)
@@ -147,7 +186,7 @@ def test_each_still_is_the_demos_default_frame(built_book):
         frame_alts |= {model["state"]["spec"]["alt"] for model in state.values()
                        if model["model_name"] == "AnyModel" and "spec" in model["state"]}
         stills = soup.select("div.kc-still > img")
-        assert len(stills) == len(widget_views(soup))
+        assert stills, path
         for img in stills:
             assert img["alt"] in frame_alts, img["alt"][:120]
 
@@ -175,7 +214,8 @@ BROKEN_HEAD = """<!DOCTYPE html><html><head><title>Broken</title>
 <script src="jupyter-widgets/embed-amd.js"></script>
 <script defer src="_static/scripts/fontawesome.js"></script>
 </head><body><p>No maths here.</p>
-<div class="cell_output"><script type="application/vnd.jupyter.widget-view+json">
+<div class="cell_output"><div class="kc-still"><img src="gone.png" alt="no numbers"></div>
+<p>in between</p><script type="application/vnd.jupyter.widget-view+json">
 {"version_major": 2, "version_minor": 0, "model_id": "abc"}</script></div>
 </body></html>"""
 
@@ -187,7 +227,9 @@ def test_the_checker_fails_a_broken_page(tmp_path):
     problems = "\n".join(page_problems(page, tmp_path))
     for expected in ("no meta description", "no favicon", "render-blocking script of 100 kB",
                      "MathJax is loaded on a page without maths",
-                     "widget script in the head", "widget view without a still",
+                     "widget script in the head", "still not right before its widget view",
+                     "still without an alt text holding numbers", "still without width",
+                     "still picture missing",
                      "fontawesome.js is loaded"):
         assert expected in problems, (expected, problems)
 
@@ -252,3 +294,15 @@ def test_widgets_load_only_on_demand_then_replace_the_still(browser, book_server
 
 def test_browser_support_module_still_exports_settle_js():
     assert "kcLoadWidgets" in browser_support.SETTLE_JS
+
+
+def test_a_demo_mimebundle_carries_its_still():
+    """Contract 1: widget view + image/png (the default state) + text/plain (its alt text)."""
+    import base64
+
+    from widgets import axis_explorer
+    demo = axis_explorer.axis_explorer()
+    bundle = demo._repr_mimebundle_()
+    assert VIEW in bundle
+    assert base64.b64decode(bundle["image/png"]) == demo.png
+    assert bundle["text/plain"] == demo.alt and any(c.isdigit() for c in demo.alt)
