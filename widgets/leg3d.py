@@ -506,7 +506,9 @@ def _mesh_payload() -> tuple[bytes, list[dict]]:
 
 
 class Leg3D(anywidget.AnyWidget):
-    """The 3-D leg of one view. Display it; ``set_state(**values)`` moves it from Python."""
+    """The 3-D leg of one view. Display it; ``move(**values)`` moves it from Python.
+
+    (Not ``set_state``: ipywidgets applies the page's changes through that method.)"""
 
     _esm = traitlets.Unicode(LOADER_ESM).tag(sync=True)
     view = traitlets.Unicode("foot").tag(sync=True)
@@ -558,7 +560,8 @@ class Leg3D(anywidget.AnyWidget):
     def _preset_label(self):
         return km.STANCE_PRESETS[self.state["preset"]].label if self.view == "stance" else None
 
-    def set_state(self, **values):
+    def move(self, **values):
+        """Set some controls from Python (checked); the view follows, live."""
         self.state = check_state(self.view, {**self.state, **values})
 
     def pose(self) -> dict[str, np.ndarray]:
