@@ -277,3 +277,9 @@ def test_a_built_wheel_holds_the_bones(tmp_path):
         assert f"widgets/myoleg/{name}" in names
     for name in ("leg3d.js", "loader.js", "setup.js", "LICENSE-three.txt"):
         assert f"widgets/static/leg3d/{name}" in names
+
+
+def test_the_planted_posture_keeps_the_hip_over_the_ankle():
+    assert km.planted_ankle_dorsiflexion(60.0, 0.4, 0.4) == pytest.approx(30.0)  # equal lengths
+    d = km.planted_ankle_dorsiflexion(50.0, 0.40, 0.44)
+    assert 0.40 * math.sin(math.radians(d)) == pytest.approx(0.44 * math.sin(math.radians(50 - d)))
