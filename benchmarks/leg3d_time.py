@@ -6,7 +6,7 @@ and opened in Debian's Chromium (headless, software WebGL, every other host bloc
 every control, values over its whole range are set as a reader's slider would set them (an
 ``input`` event); the time runs from the change until the frame is drawn (``readPixels`` of
 one pixel waits for the GPU to finish it). Load to first frame: page start to the first
-render of the view. Live: the kernel's side of a change (``Leg3D.set_state`` -> model pose
+render of the view. Live: the kernel's side of a change (``Leg3D.move`` -> model pose
 and words sent back), per control over its range; the comm round trip through Jupyter comes
 on top of it and is not timed here.
 
@@ -102,7 +102,7 @@ def measure_live() -> list[Figure]:
         for control in leg3d.controls(view):
             for value in _values(control):
                 start = time.perf_counter()
-                widget.set_state(**{control.name: value})
+                widget.move(**{control.name: value})
                 times.append((time.perf_counter() - start) * 1000)
         figures.append(Figure(f"3-D {view}: kernel recompute per change (live)", "ms", times))
     return figures

@@ -465,15 +465,24 @@ def leg3d_lab(lab, lab_server):
     tab.context.route("**/*", tab._route)
     tab.page = tab.context.new_page()
     tab.page.on("pageerror", lambda error: tab.errors.append(error.message[:300]))
-    tab.page.goto(f"{lab_server['base']}/lab/tree/{LEG3D_NOTEBOOK}?token={lab_server['token']}")
+    # Its own, empty workspace: the default one would reopen live_demos.ipynb here too.
+    tab.page.goto(f"{lab_server['base']}/lab/workspaces/kc-leg3d/tree/{LEG3D_NOTEBOOK}"
+                  f"?reset&token={lab_server['token']}")
     page = tab.page
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT_MS)
     page.locator(".jp-StatusBar-TextItem").get_by_text(
         f"{KERNEL_NAME} | Idle", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
     page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
     page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-    page.locator(".jp-Notebook .kc-leg3d canvas").nth(len(LEG3D_CELLS) - 1).wait_for(
-        timeout=LEG3D_RENDER_TIMEOUT_MS)
+    try:
+        page.locator(".jp-Notebook .kc-leg3d canvas").nth(len(LEG3D_CELLS) - 1).wait_for(
+            timeout=LEG3D_RENDER_TIMEOUT_MS)
+    except Exception as error:
+        shot = lab_server["home"] / "leg3d-did-not-render.png"
+        page.screenshot(path=shot)
+        outputs = page.locator(".jp-OutputArea").all_inner_texts()
+        raise AssertionError(f"the 3-D views did not render ({shot}): {error}\n{tab.errors}\n"
+                             f"{[o[:300] for o in outputs]}\n{lab_server['log']()}") from error
     yield tab
     tab.close()
 

@@ -228,7 +228,7 @@ def test_mimebundle_has_the_widget_a_png_still_and_the_alt_text(knee_widget):
 
 
 def test_live_state_changes_are_recomputed_by_the_kernel(knee_widget):
-    knee_widget.set_state(knee_flexion_deg=60.0)
+    knee_widget.move(knee_flexion_deg=60.0)
     sent = knee_widget.live_pose
     assert sent["state"]["knee_flexion_deg"] == 60.0
     exact = leg3d.model_pose("knee", knee_widget.state)
@@ -236,7 +236,7 @@ def test_live_state_changes_are_recomputed_by_the_kernel(knee_widget):
         np.testing.assert_allclose(np.array(sent["matrices"][bone]).reshape(4, 4).T, matrix)
     assert "knee flexion 60.0°" in sent["alt"]
     with pytest.raises(ValueError, match="knee_flexion_deg"):
-        knee_widget.set_state(knee_flexion_deg=-1.0)
+        knee_widget.move(knee_flexion_deg=-1.0)
 
 
 def test_the_saved_state_does_not_carry_three_js(knee_widget):
@@ -277,3 +277,9 @@ def test_a_built_wheel_holds_the_bones(tmp_path):
         assert f"widgets/myoleg/{name}" in names
     for name in ("leg3d.js", "loader.js", "setup.js", "LICENSE-three.txt"):
         assert f"widgets/static/leg3d/{name}" in names
+
+
+def test_the_planted_posture_keeps_the_hip_over_the_ankle():
+    assert km.planted_ankle_dorsiflexion(60.0, 0.4, 0.4) == pytest.approx(30.0)  # equal lengths
+    d = km.planted_ankle_dorsiflexion(50.0, 0.40, 0.44)
+    assert 0.40 * math.sin(math.radians(d)) == pytest.approx(0.44 * math.sin(math.radians(50 - d)))

@@ -27,6 +27,7 @@ VALID = {
     "baseline_q_deg": km.BASELINE_Q_RANGE_DEG, "patella_follows_femur": (0.0, 1.0),
     "patella_offset_mm": (0.0, 100.0), "tubercle_offset_mm": (0.0, 100.0),
     "quadriceps_length_mm": (100.0, 1000.0), "tendon_length_mm": (20.0, 200.0),
+    "shank_length": (0.01, 5.0), "thigh_length": (0.01, 5.0),   # open at 0 (BOUNDS)
 }
 
 AXIS = ["inclination_deg", "deviation_deg"]
@@ -54,6 +55,7 @@ FUNCTIONS = {
                                "knee_flexion_deg", "screw_home_onset_deg"],
     km.knee_state: KNEE,
     km.q_angle: KNEE,
+    km.planted_ankle_dorsiflexion: ["knee_flexion_deg", "shank_length", "thigh_length"],
 }
 CASES = [(function, name) for function, names in FUNCTIONS.items() for name in names]
 IDS = [f"{function.__name__}-{name}" for function, name in CASES]
@@ -116,7 +118,8 @@ def test_tibiofemoral_rotation_accepts_no_flexion():
 # The true bounds, where they differ from the sampling ranges above.
 BOUNDS = {**VALID, "inclination_deg": km.INCLINATION_RANGE_DEG,
           "peak_eversion_deg": km.PEAK_EVERSION_RANGE_DEG,
-          "tibial_rotation_range_deg": (0.0, 2 * km.TIBIAL_ROTATION_RANGE_DEG[1])}
+          "tibial_rotation_range_deg": (0.0, 2 * km.TIBIAL_ROTATION_RANGE_DEG[1]),
+          "shank_length": km.SEGMENT_LENGTH_RANGE_M, "thigh_length": km.SEGMENT_LENGTH_RANGE_M}
 
 
 def out_of_range(name):

@@ -19,11 +19,12 @@ carries :class:`Table` s of the quantities on a 0.5° grid of every control (0.5
 stance), and the browser only interpolates them (multilinearly) and composes the recipe.
 
 Chapter 3's quantities depend on all three controls at once; a full 0.5° grid
-(121 × 161 × 181 points) would be 40 MB. Its table is stored in Tucker form (a small core
-and one factor matrix per control, from the higher-order SVD of the model's values on that
-whole grid): interpolating each factor linearly and contracting with the core is exactly
-the multilinear interpolation of the compressed grid, which differs from the model's grid
-by less than :data:`TABLE_TOLERANCE_DEG` (checked when the table is built).
+(121 × 161 × 181 points, four quantities) would be 56 MB as float32. Its table is stored
+in Tucker form (a small core and one factor matrix per control, from the higher-order SVD
+of the model's values on that whole grid): interpolating each factor linearly and
+contracting with the core is exactly the multilinear interpolation of the compressed grid,
+which differs from the model's grid by less than a tenth of :data:`TABLE_TOLERANCE_DEG`
+(checked when the table is built).
 """
 
 from __future__ import annotations
@@ -506,7 +507,9 @@ def _mesh_payload() -> tuple[bytes, list[dict]]:
 
 
 class Leg3D(anywidget.AnyWidget):
-    """The 3-D leg of one view. Display it; ``set_state(**values)`` moves it from Python."""
+    """The 3-D leg of one view. Display it; ``move(**values)`` moves it from Python.
+
+    (Not ``set_state``: ipywidgets applies the page's changes through that method.)"""
 
     _esm = traitlets.Unicode(LOADER_ESM).tag(sync=True)
     view = traitlets.Unicode("foot").tag(sync=True)
@@ -558,7 +561,8 @@ class Leg3D(anywidget.AnyWidget):
     def _preset_label(self):
         return km.STANCE_PRESETS[self.state["preset"]].label if self.view == "stance" else None
 
-    def set_state(self, **values):
+    def move(self, **values):
+        """Set some controls from Python (checked); the view follows, live."""
         self.state = check_state(self.view, {**self.state, **values})
 
     def pose(self) -> dict[str, np.ndarray]:

@@ -158,7 +158,9 @@ function render({ model, el, showStill }) {
 
   let renderer;
   try {
-    renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
+    // No MSAA: under software WebGL it doubles the time per frame (benchmarks/leg3d_time.py);
+    // HiDPI screens get their pixel ratio (up to 2) instead.
+    renderer = new THREE.WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true });
   } catch (error) {
     showStill(el, model, "This browser cannot draw the 3-D view (" + error.message
       + "), so this is a still picture of its starting pose.");
@@ -190,8 +192,10 @@ function render({ model, el, showStill }) {
     geometry.setIndex(new THREE.BufferAttribute(
       new Uint16Array(bytes, part.indices.offset, part.indices.length), 1));
     geometry.computeVertexNormals();
-    const mesh = new THREE.Mesh(geometry, new THREE.MeshStandardMaterial({
-      color: spec.colours[bone], roughness: 0.75, metalness: 0.0, side: THREE.DoubleSide }));
+    // Lambert shading: much cheaper than the physically based material in software WebGL
+    // (benchmarks/leg3d_time.py), and enough for matte bone.
+    const mesh = new THREE.Mesh(geometry, new THREE.MeshLambertMaterial({
+      color: spec.colours[bone], side: THREE.DoubleSide }));
     mesh.matrixAutoUpdate = false;
     mesh.name = bone;
     scene.add(mesh);
@@ -207,7 +211,7 @@ function render({ model, el, showStill }) {
     objects.axis = axis;
   }
   const floor = new THREE.Mesh(new THREE.CircleGeometry(0.35, 48),
-    new THREE.MeshStandardMaterial({ color: "#c9ced6", roughness: 1 }));
+    new THREE.MeshLambertMaterial({ color: "#c9ced6" }));
   floor.rotation.x = -Math.PI / 2;
   floor.position.set(0.05, spec.floor_y - 0.001, 0);
   scene.add(floor);

@@ -19,11 +19,11 @@ carries :class:`Table` s of the quantities on a 0.5° grid of every control (0.5
 stance), and the browser only interpolates them (multilinearly) and composes the recipe.
 
 Chapter 3's quantities depend on all three controls at once; a full 0.5° grid
-(121 × 161 × 181 points) would be 40 MB. Its table is stored in Tucker form (a small core
-and one factor matrix per control, from the higher-order SVD of the model's values on that
-whole grid): interpolating each factor linearly and contracting with the core is exactly
+(121 × 161 × 181 points, four quantities) would be 56 MB as float32. Its table is stored
+in Tucker form (a small core and one factor matrix per control, from the higher-order SVD
+of the model's values on that whole grid): interpolating each factor linearly and contracting with the core is exactly
 the multilinear interpolation of the compressed grid, which differs from the model's grid
-by less than :data:`TABLE_TOLERANCE_DEG` (checked when the table is built).
+by less than a tenth of :data:`TABLE_TOLERANCE_DEG` (checked when the table is built).
 """
 
 from __future__ import annotations
@@ -506,7 +506,9 @@ def _mesh_payload() -> tuple[bytes, list[dict]]:
 
 
 class Leg3D(anywidget.AnyWidget):
-    """The 3-D leg of one view. Display it; ``set_state(**values)`` moves it from Python."""
+    """The 3-D leg of one view. Display it; ``move(**values)`` moves it from Python.
+
+    (Not ``set_state``: ipywidgets applies the page's changes through that method.)"""
 
     _esm = traitlets.Unicode(LOADER_ESM).tag(sync=True)
     view = traitlets.Unicode("foot").tag(sync=True)
@@ -558,7 +560,8 @@ class Leg3D(anywidget.AnyWidget):
     def _preset_label(self):
         return km.STANCE_PRESETS[self.state["preset"]].label if self.view == "stance" else None
 
-    def set_state(self, **values):
+    def move(self, **values):
+        """Set some controls from Python (checked); the view follows, live."""
         self.state = check_state(self.view, {**self.state, **values})
 
     def pose(self) -> dict[str, np.ndarray]:
@@ -594,29 +597,35 @@ def _camera(view: str) -> dict:
         return {"target": (pos["talus_r"] + [0.03, -0.02, 0.0]).tolist(),
                 "direction": [1.0, 0.45, 0.9], "distance": 0.95}
     return {"target": (pos["tibia_r"] * 0.9).tolist(), "direction": [1.0, 0.3, 0.9],
-            "distance": 3.0}
+            "distance": 2.5}
+
+
+def presets(view: str) -> list[dict]:
+    """The view's preset buttons: a label and the control values a click sets."""
+    if view == "foot":
+        return [{"label": f"Textbook axis ({km.DEFAULT_INCLINATION_DEG:.0f}°, "
+                          f"{km.DEFAULT_DEVIATION_DEG:.0f}°)",
+                 "values": {"inclination_deg": km.DEFAULT_INCLINATION_DEG,
+                            "deviation_deg": km.DEFAULT_DEVIATION_DEG}},
+                {"label": f"OpenSim/MyoLeg axis ({OPENSIM_AXIS_DEG[0]:.1f}°, "
+                          f"{OPENSIM_AXIS_DEG[1]:.1f}°)",
+                 "values": {"inclination_deg": round(OPENSIM_AXIS_DEG[0], 4),
+                            "deviation_deg": round(OPENSIM_AXIS_DEG[1], 4)}}]
+    if view == "stance":
+        return [{"label": km.STANCE_PRESETS[k].label, "values": {"preset": k}}
+                for k in PRESET_KEYS]
+    return []
 
 
 def _spec(view: str, mesh_index: list[dict], alt: str) -> dict:
-    presets = []
-    if view == "foot":
-        presets = [{"label": f"Textbook axis ({km.DEFAULT_INCLINATION_DEG:.0f}°, "
-                             f"{km.DEFAULT_DEVIATION_DEG:.0f}°)",
-                    "values": {"inclination_deg": km.DEFAULT_INCLINATION_DEG,
-                               "deviation_deg": km.DEFAULT_DEVIATION_DEG}},
-                   {"label": f"OpenSim/MyoLeg axis ({OPENSIM_AXIS_DEG[0]:.1f}°, "
-                             f"{OPENSIM_AXIS_DEG[1]:.1f}°)",
-                    "values": {"inclination_deg": round(OPENSIM_AXIS_DEG[0], 4),
-                               "deviation_deg": round(OPENSIM_AXIS_DEG[1], 4)}}]
-    if view == "stance":
-        presets = [{"label": km.STANCE_PRESETS[k].label, "values": {"preset": k}}
-                   for k in PRESET_KEYS]
     # The floor: the lowest point of the bones at the neutral posture.
     floor = min(float(v[:, 1].min() + myoleg.neutral_positions()[myoleg.BONES[b][1]][1])
                 for b, (v, _) in myoleg.meshes().items())
-    return {"controls": [c.spec() for c in _controls(view)], "presets": presets,
+    return {"controls": [c.spec() for c in _controls(view)], "presets": presets(view),
             "preset_keys": list(PRESET_KEYS) if view == "stance" else [],
-            "recipe": recipe(view), "constants": constants(view),
+            # A list, not a dict: saved widget state may sort keys, and "P" needs its parent first.
+            "recipe": [[bone, ops] for bone, ops in recipe(view).items()],
+            "constants": constants(view),
             "tables": [t.spec() for t in tables(view)], "readout": readout_spec(view),
             "title": TITLES[view], "colours": COLOURS, "meshes": mesh_index, "floor_y": floor,
             "axis_length": 0.12 if view == "foot" else 0.0, "play": view == "stance",
