@@ -57,6 +57,8 @@ def test_quiz_weight_counts_the_quiz_section_only(tmp_path):
     assert raw == len(quiz.encode()) and 0 < packed
     page.write_text("<html><p>no quiz</p></html>")
     assert quiz_bytes(page) == (0, 0)
+
+
 def test_pdf_figures_report_pages_and_size_against_the_budget(tmp_path):
     from benchmarks.pdf_build import SIZE_BUDGET_MB, pdf_figures
 
@@ -69,6 +71,8 @@ def test_pdf_figures_report_pages_and_size_against_the_budget(tmp_path):
     count, size = pdf_figures(pdf)
     assert count.values == [3.0] and count.budget is None
     assert size.values == [pdf.stat().st_size / 1e6] and size.budget == SIZE_BUDGET_MB == 10.0
+
+
 def test_the_grading_benchmark_grades_one_instructor_notebook_per_chapter(tmp_path):
     from benchmarks.grading_time import submissions_folder
     otter = tmp_path / "otter"

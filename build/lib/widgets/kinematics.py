@@ -268,6 +268,8 @@ PERCENT_STANCE_RANGE = (0.0, 100.0)
 # Peak eversion "near midstance": the illustrative peak may be moved within the middle of
 # stance, not to contact or toe-off.
 PEAK_PERCENT_RANGE = (30.0, 70.0)
+# Leg segment lengths of the planted-leg posture (section 7): any real segment, in metres.
+SEGMENT_LENGTH_RANGE_M = (0.0, 5.0)
 # Baseline Q-angle input: covers the values the book cites (about 11°, 14-15°) and more.
 BASELINE_Q_RANGE_DEG = (0.0, 30.0)
 
@@ -305,7 +307,7 @@ __all__ = [
     "stance_eversion", "stance_tibial_rotation", "tibial_rotation_range",
     "coupling_ratio_for_range", "StancePreset", "STANCE_PRESETS", "screw_home_rotation",
     "tibiofemoral_rotation", "q_angle", "KneeState", "knee_state",
-    "planted_ankle_dorsiflexion",
+    "planted_ankle_dorsiflexion", "SEGMENT_LENGTH_RANGE_M",
 ]
 
 
@@ -738,10 +740,13 @@ def planted_ankle_dorsiflexion(knee_flexion_deg, shank_length, thigh_length):
 
     ``atan2(L_t sin f, L_s + L_t cos f)`` (section 7 of the module docstring): the shank
     tilts forward by this angle and the thigh back by ``knee_flexion_deg`` minus it. A
-    posture for pictures of a loaded leg, not a measurement. Lengths in any one unit.
+    posture for pictures of a loaded leg, not a measurement. Lengths in metres, each
+    above 0 and at most ``SEGMENT_LENGTH_RANGE_M[1]``.
     """
     flexion = check_angle("knee_flexion_deg", knee_flexion_deg, *KNEE_FLEXION_RANGE_DEG)
-    shank = check_real("shank_length", shank_length, 0.0, np.inf, open_low=True)
-    thigh = check_real("thigh_length", thigh_length, 0.0, np.inf, open_low=True)
+    shank = check_real("shank_length", shank_length, *SEGMENT_LENGTH_RANGE_M, open_low=True,
+                       unit=" m")
+    thigh = check_real("thigh_length", thigh_length, *SEGMENT_LENGTH_RANGE_M, open_low=True,
+                       unit=" m")
     f = np.deg2rad(flexion)
     return _scalar_or_array(np.degrees(np.arctan2(thigh * np.sin(f), shank + thigh * np.cos(f))))

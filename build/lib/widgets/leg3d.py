@@ -21,9 +21,10 @@ stance), and the browser only interpolates them (multilinearly) and composes the
 Chapter 3's quantities depend on all three controls at once; a full 0.5° grid
 (121 × 161 × 181 points, four quantities) would be 56 MB as float32. Its table is stored
 in Tucker form (a small core and one factor matrix per control, from the higher-order SVD
-of the model's values on that whole grid): interpolating each factor linearly and contracting with the core is exactly
-the multilinear interpolation of the compressed grid, which differs from the model's grid
-by less than a tenth of :data:`TABLE_TOLERANCE_DEG` (checked when the table is built).
+of the model's values on that whole grid): interpolating each factor linearly and
+contracting with the core is exactly the multilinear interpolation of the compressed grid,
+which differs from the model's grid by less than a tenth of :data:`TABLE_TOLERANCE_DEG`
+(checked when the table is built).
 """
 
 from __future__ import annotations

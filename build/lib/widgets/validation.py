@@ -5,9 +5,12 @@ slider set out of range or a typo in a chapter fails loudly with a message that 
 parameter and its valid range, instead of returning a silently wrong number.
 
 Accepted: Python ``int`` and ``float``, NumPy scalars, NumPy arrays (and lists or tuples
-of numbers) of integer or floating dtype. Rejected with ``TypeError``: ``bool`` (almost
+of numbers) of integer or floating dtype. Rejected with :class:`BadInputType`: ``bool`` (almost
 always a mistake for an angle), strings, ``None``, complex numbers, object arrays.
 Rejected with ``ValueError``: NaN, infinities and values outside the range.
+:class:`BadInputType` is both a ``ValueError`` (the book's one rule: every bad input, of any
+kind, raises a ``ValueError`` naming the parameter and its valid range) and a ``TypeError``
+(what Python code expects of a wrong type), so either ``except`` catches it.
 
 The checks return the value as a float (for a scalar) or a float64 array, so callers can
 compute with it directly. Pure NumPy: no plotting or UI import.
@@ -19,22 +22,29 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["check_angle", "check_real", "check_choice", "check_positive", "check_fraction"]
+__all__ = ["BadInputType", "check_angle", "check_real", "check_choice", "check_positive",
+           "check_fraction"]
 
 
-def _as_float_array(name: str, value) -> np.ndarray:
-    """``value`` as a float64 array, or ``TypeError`` naming ``name``."""
+class BadInputType(TypeError, ValueError):
+    """An argument of the wrong type: a ``ValueError`` like every other bad input, and a
+    ``TypeError`` as Python code expects."""
+
+
+def _as_float_array(name: str, value, valid: str) -> np.ndarray:
+    """``value`` as a float64 array, or :class:`BadInputType` naming ``name`` and ``valid``."""
     if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a number or an array of numbers, not a bool")
+        raise BadInputType(f"{name} must be a number {valid}, not a bool")
     if isinstance(value, (Real, np.integer, np.floating)):
         return np.asarray(value, dtype=float)
     if isinstance(value, (np.ndarray, list, tuple)):
         array = np.asarray(value)
         if array.dtype.kind in "iuf":
             return array.astype(float, copy=False)
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {array.dtype}")
-    raise TypeError(f"{name} must be a number or an array of numbers, "
-                    f"got {type(value).__name__}")
+        raise BadInputType(f"{name} must hold real numbers {valid}, "
+                           f"got an array of dtype {array.dtype}")
+    raise BadInputType(f"{name} must be a number or an array of numbers {valid}, "
+                       f"got {type(value).__name__}")
 
 
 def _range_text(low: float, high: float, open_low: bool, open_high: bool, unit: str) -> str:
@@ -59,11 +69,12 @@ def check_real(name: str, value, low: float, high: float, *, unit: str = "",
     """Return ``value`` as float/float64 array after checking type, finiteness and range.
 
     ``low``/``high`` bound the range, closed unless ``open_low``/``open_high``.
-    Raises ``TypeError`` for a non-number and ``ValueError`` for NaN, infinity or a value
-    out of range; both messages start with ``name`` and state the valid range.
+    Raises :class:`BadInputType` (a ``ValueError`` and a ``TypeError``) for a non-number and
+    ``ValueError`` for NaN, infinity or a value out of range; both messages start with
+    ``name`` and state the valid range.
     """
-    array = _as_float_array(name, value)
     valid = _range_text(low, high, open_low, open_high, unit)
+    array = _as_float_array(name, value, valid)
     not_finite = ~np.isfinite(array)
     if not_finite.any():
         raise ValueError(f"{name} must be a finite number {valid}, "
@@ -95,7 +106,8 @@ def check_fraction(name: str, value):
 def check_choice(name: str, value, choices) -> str:
     """``value`` if it is one of ``choices`` (strings); otherwise ``ValueError`` listing them."""
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+        raise BadInputType(f"{name} must be one of {', '.join(map(repr, choices))}, "
+                           f"got {type(value).__name__}")
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
     return value
