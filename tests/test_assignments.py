@@ -238,7 +238,8 @@ def test_a_course_hub_gets_a_jupyterhub_button_and_the_downloads(tmp_path):
     (tmp_path / "chapters").mkdir()
     shutil.copy(FIXTURE, tmp_path / "chapters" / FIXTURE.name)
     shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
-    for folder in ("_ext", "_vendor"):
+    # Every folder _config.yml names (extensions, html_extra_path: _vendor/html, widgets/static).
+    for folder in ("_ext", "_vendor", "widgets"):
         if (ROOT / folder).exists():
             (tmp_path / folder).symlink_to(ROOT / folder)
     result = jupyter_book(*STRICT_BUILD, ".", cwd=tmp_path)

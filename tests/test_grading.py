@@ -354,3 +354,19 @@ def test_make_grade_on_a_hostile_folder_writes_the_expected_csv(otter_sets, tmp_
 def test_make_grade_without_a_folder_says_how():
     result = subprocess.run(["make", "-s", "grade"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode != 0 and "SUBMISSIONS=folder" in result.stdout + result.stderr
+
+
+def test_the_sandbox_binds_back_a_book_that_lives_under_tmp(monkeypatch):
+    """bwrap's private /tmp would hide a clone in /tmp (as CI makes one): the book is bound
+    back read-only after the private /tmp and before the hidden folders are emptied."""
+    from tools import grading
+
+    monkeypatch.setattr(grading, "ROOT", Path("/tmp/kc-book-clone"))
+    command = grading.sandbox_command(Path("/tmp/kc-grade-x"), [Path("/tmp/kc-book-clone/subs")])
+    tmpfs = command.index("/tmp", command.index("--tmpfs"))
+    bind = [i for i in range(len(command) - 2) if command[i:i + 3] ==
+            ["--ro-bind", "/tmp/kc-book-clone", "/tmp/kc-book-clone"]]
+    hidden = command.index("/tmp/kc-book-clone/subs")
+    assert bind and tmpfs < bind[0] < hidden
+    monkeypatch.setattr(grading, "ROOT", Path("/srv/book"))
+    assert "/srv/book" not in grading.sandbox_command(Path("/tmp/kc-grade-x"), [])

@@ -225,6 +225,16 @@ def _limits(memory_mb: int):
     return apply
 
 
+def _under_tmp(paths: list[Path]) -> list[Path]:
+    """The resolved ``paths`` that lie under /tmp, outermost first, without repeats."""
+    found = []
+    for path in sorted({p.resolve() for p in paths}, key=lambda p: len(p.parts)):
+        if path.is_relative_to("/tmp") and path != Path("/tmp") \
+                and not any(path.is_relative_to(outer) for outer in found):
+            found.append(path)
+    return found
+
+
 def sandbox_command(work: Path, hidden: list[Path]) -> list[str]:
     """bubblewrap: everything read-only (so the venv, the book's package and Python are there),
     a private /tmp, ``work`` writable, the folders in ``hidden`` (submissions, output) empty, no
@@ -232,6 +242,10 @@ def sandbox_command(work: Path, hidden: list[Path]) -> list[str]:
     command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                "--tmpfs", "/tmp", "--unshare-all", "--die-with-parent", "--new-session",
                "--cap-drop", "ALL"]
+    # The private /tmp would hide a book or a venv that lives under /tmp (a CI clone in
+    # /tmp/x, say): bind them back, read-only, before the hidden folders are emptied.
+    for needed in _under_tmp([ROOT, Path(sys.prefix), Path(sys.base_prefix)]):
+        command += ["--ro-bind", str(needed), str(needed)]
     for folder in hidden:
         command += ["--tmpfs", str(folder)]
     return command + ["--bind", str(work), str(work), "--chdir", str(work),
