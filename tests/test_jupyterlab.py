@@ -355,15 +355,17 @@ QUIZ_CELLS = [f"from widgets.quiz import chapter_quiz\nchapter_quiz({QUIZ_CHAPTE
 
 
 def _put_notebook(server: dict, name: str, cells: list[str]):
+    """Write a notebook of these code cells into the server's folder (contents API)."""
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
-    body = json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode()
+    body = json.dumps({"type": "notebook", "format": "json",
+                       "content": json.loads(nbformat.writes(notebook))}).encode()
     request = urllib.request.Request(
         f"{server['base']}/api/contents/{name}", data=body, method="PUT",
         headers={"Authorization": f"token {server['token']}",
                  "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status in (200, 201)
 
 
@@ -446,18 +448,7 @@ LEG3D_RENDER_TIMEOUT_MS = 240_000   # the kernel builds chapter 3's tables first
 @pytest.fixture(scope="module")
 def leg3d_lab(lab, lab_server):
     """The 3-D notebook, written through the contents API, opened and run in its own tab."""
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c)
-                                               for c in LEG3D_CELLS.values()])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    body = json.dumps({"type": "notebook", "format": "json",
-                       "content": json.loads(nbformat.writes(notebook))}).encode()
-    request = urllib.request.Request(
-        f"{lab_server['base']}/api/contents/{LEG3D_NOTEBOOK}", data=body, method="PUT",
-        headers={"Authorization": f"token {lab_server['token']}",
-                 "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status in (200, 201)
+    _put_notebook(lab_server, LEG3D_NOTEBOOK, list(LEG3D_CELLS.values()))
     browser = lab.page.context.browser
     tab = LabPage.__new__(LabPage)   # LabPage's checks, this notebook's URL
     tab.blocked, tab.errors = [], []
