@@ -414,3 +414,18 @@ def test_feedback_without_the_chapters_names_the_section_by_label(monkeypatch):
         assert "See section ch03-derivation" in " ".join(shown.answers())
     finally:
         qz.sections.cache_clear()
+
+
+def test_answer_fields_accept_pasting():
+    """jupyterquiz's answer fields refuse pasting (a fault for readers and for Lighthouse's
+    best practices); the wrapper takes that line out. The line must still be the library's,
+    or the replacement would silently stop working after an upgrade."""
+    import jupyterquiz
+
+    from widgets import quiz
+    from widgets.quiz import chapter_quiz
+
+    library = (Path(jupyterquiz.__file__).parent / "js" / "numeric.js").read_text(encoding="utf-8")
+    assert quiz.LIBRARY_NO_PASTE in library
+    html = chapter_quiz(3)._repr_mimebundle_()["text/html"]
+    assert "onpaste" not in html and "kcquiz03" in html

@@ -56,6 +56,9 @@ QUIZ_DIR = Path(__file__).resolve().parent / "quizzes"
 # The one address jupyterquiz's script holds (its MathJax fallback, never reached here, see
 # below); written out of the page so that no CDN address is in the book at all.
 LIBRARY_CDN_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-svg.js"
+# jupyterquiz's answer fields refuse pasting; a reader may paste a number, and browsers and
+# Lighthouse (best practices, "paste-preventing-inputs") count it as a fault: taken out too.
+LIBRARY_NO_PASTE = "inp.onpaste = event => false;"
 CHAPTERS_DIR = Path(__file__).resolve().parents[1] / "chapters"
 URGENT_LABEL = "ch08-urgent-care"
 LETTERS = "abcdefghij"
@@ -440,6 +443,7 @@ class ChapterQuiz:
         styles = build_styles(div_id, {**_default_colours(), **COLOURS})
         library = build_script(prefix, static, url, div_id, load_js=True)
         library = library.replace(LIBRARY_CDN_URL, "data:text/javascript,")
+        library = library.replace(LIBRARY_NO_PASTE, "")
         count = len(self.quiz.questions)
         script = ("(function () {\n"
                   "// jupyterquiz sees this MathJax, not the page's: the maths is MathML already,\n"
