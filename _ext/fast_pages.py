@@ -23,6 +23,11 @@ benchmark is ``benchmarks/lighthouse_vitals.py`` (``make bench``), the tests are
   calls it).
 * **MathJax only where there is maths.** myst-nb asks Sphinx to put MathJax on every page;
   a page whose body holds no ``math`` element drops MathJax and its inline configuration.
+* **Maths typeset as it comes into view.** ``_config.yml`` ``mathjax3_config`` loads MathJax's
+  lazy typesetting extension (``ui/lazy``, vendored); a page with maths also gets
+  ``kc-mathjax.js`` (after MathJax), whose ``window.kcTypesetMath()`` typesets every
+  expression not typeset yet (SETTLE_JS calls it) and which replaces the extension's
+  ``lazyTypesetAll`` (called before printing; in 3.2.2 it breaks expressions already typeset).
 * **Icons without the 1.4 MB fontawesome.js.** ``fast_templates/static/webpack-macros.html``
   is the theme's file without that script (``tests/test_fast_pages.py`` checks that it differs
   from the installed theme's in that line only). At the end of the build, ``kc-icons.css`` gets
@@ -200,6 +205,9 @@ def lazy_widgets(app, pagename, context) -> None:
 def drop_mathjax_without_maths(app, context) -> None:
     body = context.get("body", "")
     if re.search(r'class="[^"]*\bmath\b', body):
+        # MathJax typesets lazily (mathjax3_config loads ui/lazy); kc-mathjax.js, run after
+        # MathJax (deferred, later priority), typesets the rest on demand and before printing.
+        app.add_js_file("kc-mathjax.js", defer="defer", priority=501)
         return
     scripts = context.get("script_files") or []
     mathjax = str(app.config.mathjax_path or "").split("?")[0]
