@@ -311,6 +311,16 @@ def test_a_demo_mimebundle_carries_its_still():
 # --- MathJax typesets lazily (ui/lazy) -------------------------------------------------------
 
 MATH_PAGE = "chapters/03-subtalar-to-tibia.html"
+
+def _fast_pages_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("fast_pages", ROOT / "_ext" / "fast_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LAZY_MATH_MIN = _fast_pages_module().LAZY_MATH_MIN
 # Each .math element: typeset (an mjx-container without the lazy extension's <mjx-lazy>
 # placeholder) or not, in page order.
 MATH_STATES_JS = """
@@ -324,11 +334,12 @@ async () => { await MathJax.startup.promise;
 
 
 def test_maths_pages_typeset_lazily_with_the_local_extension(built_book):
-    """Every page with maths asks MathJax's loader for ui/lazy, and that file is served
-    beside tex-mml-chtml.js (the loader's [mathjax] folder), the vendored copy; kc-mathjax.js
-    comes after MathJax there, and only there."""
+    """Every page with LAZY_MATH_MIN expressions or more asks MathJax's loader for ui/lazy (the
+    others typeset at once), and that file is served beside tex-mml-chtml.js (the loader's
+    [mathjax] folder), the vendored copy; kc-mathjax.js comes after MathJax on every page with
+    maths, and only there."""
     vendored = (ROOT / "_vendor/html/mathjax/ui/lazy.js").read_bytes()
-    math_pages = 0
+    math_pages = lazy_pages = 0
     for path in PAGES:
         page = built_book / path
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
@@ -345,8 +356,12 @@ def test_maths_pages_typeset_lazily_with_the_local_extension(built_book):
         [config] = [s.string for s in soup.find_all("script", src=False)
                     if (s.string or "").lstrip().startswith("window.MathJax")]
         settings = json.loads(config.split("=", 1)[1].strip().rstrip(";"))
-        assert "ui/lazy" in settings["loader"]["load"], f"{path}: {settings}"
-    assert math_pages
+        assert settings["options"]["processHtmlClass"]  # myst-parser's part is kept
+        loads_lazy = "ui/lazy" in settings.get("loader", {}).get("load", [])
+        many = len(soup.body.select(".math")) >= LAZY_MATH_MIN
+        assert loads_lazy == many, f"{path}: {len(soup.body.select('.math'))} expressions, {settings}"
+        lazy_pages += many
+    assert math_pages and lazy_pages and lazy_pages < math_pages
 
 
 def test_maths_is_typeset_when_scrolled_to_and_all_of_it_by_settle_js(browser, book_server):  # noqa: F811
