@@ -10,7 +10,8 @@
 #   html/  published at the site root (html_extra_path in _config.yml):
 #          jupyter-widgets/  @jupyter-widgets/html-manager embed-amd.js + fonts, requirejs
 #                            require.js (setup.js and the LICENSE-*.txt headers are ours)
-#          mathjax/          mathjax es5/tex-mml-chtml.js + woff-v2 fonts
+#          mathjax/          mathjax es5/tex-mml-chtml.js + woff-v2 fonts, and es5/ui/lazy.js
+#                            (lazy typesetting, loaded by MathJax itself: mathjax3_config in _config.yml)
 #   test/  used by the tests only, never published: axe-core/axe.min.js
 #   ../widgets/static/leg3d/leg3d.js  the 3-D leg's front end: our _vendor/src/leg3d.js with
 #          three.js and its OrbitControls, bundled by esbuild (package data of widgets,
@@ -39,6 +40,8 @@ cp "$hm/embed-amd.js" "$hm/embed.js.LICENSE.txt" "$hm"/*.woff2 "$hm"/*.woff "$hm
 rm -rf "$m"; mkdir -p "$m/output/chtml/fonts/woff-v2"
 cp "$nm/mathjax/es5/tex-mml-chtml.js" "$nm/mathjax/LICENSE" "$m/"
 cp "$nm/mathjax/es5/output/chtml/fonts/woff-v2/"*.woff "$m/output/chtml/fonts/woff-v2/"
+# MathJax's loader fetches [mathjax]/ui/lazy.js, [mathjax] being tex-mml-chtml.js's folder.
+mkdir -p "$m/ui"; cp "$nm/mathjax/es5/ui/lazy.js" "$m/ui/"
 
 rm -rf "$a"; mkdir -p "$a"
 cp "$nm/axe-core/axe.min.js" "$nm/axe-core/LICENSE" "$nm/axe-core/LICENSE-3RD-PARTY.txt" "$a/"

@@ -167,6 +167,9 @@ def offline_page(browser, book_server):
 # Widget code loads lazily (_ext/fast_pages.py, kc-lazy.js: when a demo nears the viewport):
 # window.kcLoadWidgets() starts that loading now and resolves once every view is drawn and
 # has replaced its still, so every test that settles a page sees its widgets.
+# MathJax typesets lazily (_config.yml mathjax3_config loads ui/lazy: an expression is typeset
+# when it nears the viewport): once MathJax has started, window.kcTypesetMath()
+# (_ext/fast_static/kc-mathjax.js, on every page with maths) typesets every expression now.
 SETTLE_JS = """
 async () => {
   const deadline = Date.now() + 30000;
@@ -184,16 +187,19 @@ async () => {
     while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)
            && Date.now() < deadline) await wait();
     if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+    if (window.kcTypesetMath) await window.kcTypesetMath();
   }
   return {views: views().length, drawn: views().filter(drawn).length};
 }
 """
 
 # The page's math: elements Sphinx marks "math", those MathJax has typeset, and its errors.
+# An expression the lazy extension has not typeset yet holds an <mjx-lazy> placeholder inside
+# its mjx-container: that is not typeset.
 MATH_JS = """
 () => {
   const math = Array.from(document.querySelectorAll('.math'));
-  const untypeset = math.filter(el => !el.querySelector('mjx-container'));
+  const untypeset = math.filter(el => !el.querySelector('mjx-container') || el.querySelector('mjx-lazy'));
   return {
     math: math.length,
     typeset: math.length - untypeset.length,

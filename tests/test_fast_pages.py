@@ -306,3 +306,115 @@ def test_a_demo_mimebundle_carries_its_still():
     assert VIEW in bundle
     assert base64.b64decode(bundle["image/png"]) == demo.png
     assert bundle["text/plain"] == demo.alt and any(c.isdigit() for c in demo.alt)
+
+
+# --- MathJax typesets lazily (ui/lazy) -------------------------------------------------------
+
+MATH_PAGE = "chapters/03-subtalar-to-tibia.html"
+
+def _fast_pages_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("fast_pages", ROOT / "_ext" / "fast_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LAZY_MATH_MIN = _fast_pages_module().LAZY_MATH_MIN
+# Each .math element: typeset (an mjx-container without the lazy extension's <mjx-lazy>
+# placeholder) or not, in page order.
+MATH_STATES_JS = """
+() => Array.from(document.querySelectorAll('.math')).map(
+  el => !!el.querySelector('mjx-container') && !el.querySelector('mjx-lazy'))
+"""
+MATHJAX_STARTED_JS = """
+async () => { await MathJax.startup.promise;
+              return !!MathJax.startup.document.lazyList && typeof window.kcTypesetMath; }
+"""
+
+
+def test_maths_pages_typeset_lazily_with_the_local_extension(built_book):
+    """Every page with LAZY_MATH_MIN expressions or more asks MathJax's loader for ui/lazy (the
+    others typeset at once), and that file is served beside tex-mml-chtml.js (the loader's
+    [mathjax] folder), the vendored copy; kc-mathjax.js comes after MathJax on every page with
+    maths, and only there."""
+    vendored = (ROOT / "_vendor/html/mathjax/ui/lazy.js").read_bytes()
+    math_pages = lazy_pages = 0
+    for path in PAGES:
+        page = built_book / path
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        scripts = [s["src"] for s in soup.find_all("script", src=True)]
+        helper = [i for i, src in enumerate(scripts) if src.split("?")[0].endswith("kc-mathjax.js")]
+        if not soup.body.select(".math"):
+            assert not helper, f"{path} has no maths but loads kc-mathjax.js"
+            continue
+        math_pages += 1
+        [mathjax] = [s for s in soup.find_all("script", src=True) if "tex-mml-chtml.js" in s["src"]]
+        assert len(helper) == 1 and helper[0] > scripts.index(mathjax["src"]), scripts
+        lazy = (page.parent / mathjax["src"]).resolve().parent / "ui" / "lazy.js"
+        assert lazy.is_file() and lazy.read_bytes() == vendored, f"{path}: {lazy}"
+        [config] = [s.string for s in soup.find_all("script", src=False)
+                    if (s.string or "").lstrip().startswith("window.MathJax")]
+        settings = json.loads(config.split("=", 1)[1].strip().rstrip(";"))
+        assert settings["options"]["processHtmlClass"]  # myst-parser's part is kept
+        loads_lazy = "ui/lazy" in settings.get("loader", {}).get("load", [])
+        many = len(soup.body.select(".math")) >= LAZY_MATH_MIN
+        assert loads_lazy == many, f"{path}: {len(soup.body.select('.math'))} expressions, {settings}"
+        lazy_pages += many
+    assert math_pages and lazy_pages and lazy_pages < math_pages
+
+
+def test_maths_is_typeset_when_scrolled_to_and_all_of_it_by_settle_js(browser, book_server):  # noqa: F811
+    """At load only the maths near the viewport is typeset (the last expression of a long
+    chapter is not); scrolled into view it is; SETTLE_JS typesets every expression. ui/lazy.js
+    comes from the book's own server."""
+    offline = OfflinePage(browser, book_server)
+    requested: list[str] = []
+    offline.page.on("request", lambda request: requested.append(request.url))
+    try:
+        page = offline.goto(MATH_PAGE)
+        assert page.evaluate(MATHJAX_STARTED_JS) == "function", "ui/lazy or kc-mathjax.js missing"
+        assert [u for u in requested if u == f"{book_server}/mathjax/ui/lazy.js"], requested
+        states = page.evaluate(MATH_STATES_JS)
+        assert len(states) > 3 and not states[-1], "the last expression is typeset at load"
+        page.locator(".math").last.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "() => { const el = Array.from(document.querySelectorAll('.math')).pop();"
+            " return el.querySelector('mjx-container') && !el.querySelector('mjx-lazy'); }",
+            timeout=15000)
+        page.evaluate(SETTLE_JS)
+        states = page.evaluate(MATH_STATES_JS)
+        assert all(states), f"{states.count(False)} of {len(states)} expressions not typeset"
+        assert not page.locator("mjx-container mjx-container").count(), "typeset twice, nested"
+        assert not page.locator("mjx-merror").count()
+        assert not offline.errors and not offline.console_errors, (offline.errors,
+                                                                   offline.console_errors)
+        assert not offline.blocked and not offline.failed
+    finally:
+        offline.close()
+
+
+def test_printing_typesets_all_the_maths(browser, book_server):  # noqa: F811
+    """The lazy extension typesets everything before the page prints: window.print() and the
+    browser's print command fire beforeprint, which it listens to (dispatched here, since a
+    headless print would not wait)."""
+    offline = OfflinePage(browser, book_server)
+    try:
+        page = offline.goto(MATH_PAGE)
+        assert page.evaluate(MATHJAX_STARTED_JS) == "function"
+        # Wait for the first expression, typeset by the extension as it is in view: MathJax
+        # 3.2.2's own print handler broke those (kc-mathjax.js replaces it).
+        page.evaluate("() => document.querySelector('.math').scrollIntoView()")
+        page.wait_for_function(
+            "() => !document.querySelector('.math').querySelector('mjx-lazy')", timeout=15000)
+        assert not all(page.evaluate(MATH_STATES_JS))
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.math')).every("
+            " el => el.querySelector('mjx-container') && !el.querySelector('mjx-lazy'))",
+            timeout=15000)
+        nested = page.evaluate("() => document.querySelectorAll('mjx-container mjx-container').length")
+        assert not nested, f"{nested} expressions typeset twice, one inside the other"
+        assert not offline.errors and not offline.console_errors
+    finally:
+        offline.close()
