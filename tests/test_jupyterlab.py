@@ -147,6 +147,16 @@ def lab_server(tmp_path_factory):
         log.close()
 
 
+def run_all_cells(page):
+    """Run every cell of the notebook open in ``page``, once it is connected to its kernel
+    (else Lab asks for one)."""
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+    page.locator(".jp-StatusBar-TextItem").get_by_text(
+        f"{KERNEL_NAME} | Idle", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
+    page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+
+
 class LabPage:
     """The demo notebook opened in JupyterLab; requests may only reach 127.0.0.1."""
 
@@ -169,12 +179,7 @@ class LabPage:
 
     def run_all(self):
         page = self.page
-        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-        # Run only once the notebook is connected to its kernel (else Lab asks for one).
-        page.locator(".jp-StatusBar-TextItem").get_by_text(
-            f"{KERNEL_NAME} | Idle", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
-        page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
-        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+        run_all_cells(page)
         page.locator(".jp-Notebook img.kc-frame").nth(len(DEMO_CELLS) - 1).wait_for(
             timeout=RENDER_TIMEOUT_MS)
 
@@ -393,11 +398,7 @@ def test_quiz_renders_with_maths_and_feedback_in_lab(lab, lab_server):
         # kernel state is this notebook's (the demo notebook stays in the default workspace).
         page.goto(f"{lab_server['base']}/lab/workspaces/kc-quiz/tree/{QUIZ_NOTEBOOK}"
                   f"?reset&token={lab_server['token']}")
-        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-        page.locator(".jp-StatusBar-TextItem").get_by_text(
-            f"{KERNEL_NAME} | Idle", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
-        page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
-        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+        run_all_cells(page)
         root = page.locator(f'#kcquiz{QUIZ_CHAPTER:02d}[data-kc-ready="true"]')
         root.wait_for(state="attached", timeout=RENDER_TIMEOUT_MS)
         wraps = root.locator(".Quiz")
@@ -460,11 +461,7 @@ def leg3d_lab(lab, lab_server):
     tab.page.goto(f"{lab_server['base']}/lab/workspaces/kc-leg3d/tree/{LEG3D_NOTEBOOK}"
                   f"?reset&token={lab_server['token']}")
     page = tab.page
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-    page.locator(".jp-StatusBar-TextItem").get_by_text(
-        f"{KERNEL_NAME} | Idle", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
-    page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
-    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+    run_all_cells(page)
     try:
         page.locator(".jp-Notebook .kc-leg3d canvas").nth(len(LEG3D_CELLS) - 1).wait_for(
             timeout=LEG3D_RENDER_TIMEOUT_MS)
