@@ -42,6 +42,7 @@ import numpy as np
 import traitlets
 
 from . import evidence, kinematics as km, myoleg
+from .static_frames import add_still
 from .validation import check_angle, check_choice, check_real
 
 STATIC = Path(__file__).with_name("static") / "leg3d"
@@ -573,9 +574,7 @@ class Leg3D(anywidget.AnyWidget):
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data["image/png"] = base64.b64encode(self._png).decode("ascii")
-        data["text/plain"] = self.alt
+        add_still(bundle[0] if isinstance(bundle, tuple) else bundle, self._png, self.alt)
         return bundle
 
 

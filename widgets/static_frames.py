@@ -77,14 +77,19 @@ def image_html(png: bytes, alt: str) -> str:
             'style="display:block;max-width:100%;height:auto">')
 
 
-def still_mimebundle(widget: ipw.Widget, png: bytes, alt: str, **kwargs) -> dict:
-    """A demo's display data: the widget view (the HTML book and Jupyter pick it) plus its
-    default state as a still, ``image/png`` with the alt text as ``text/plain`` (print and
-    other outputs that cannot run widgets pick these; see "Print edition" in README.md)."""
-    bundle = dict(widget._repr_mimebundle_(**kwargs) or {})
+def add_still(bundle: dict, png: bytes, alt: str) -> dict:
+    """``bundle`` (a widget's display data, changed in place and returned) plus a still:
+    ``image/png`` with the alt text as ``text/plain`` (print and other outputs that cannot run
+    widgets pick these; see "Print edition" in README.md). The 3-D views use it too."""
     bundle["image/png"] = base64.b64encode(png).decode("ascii")
     bundle["text/plain"] = alt
     return bundle
+
+
+def still_mimebundle(widget: ipw.Widget, png: bytes, alt: str, **kwargs) -> dict:
+    """A demo's display data: the widget view (the HTML book and Jupyter pick it) plus its
+    default state as a still (:func:`add_still`)."""
+    return add_still(dict(widget._repr_mimebundle_(**kwargs) or {}), png, alt)
 
 
 def image_widget(png: bytes = b"", alt: str = "") -> ipw.HTML:
